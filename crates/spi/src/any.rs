@@ -1,0 +1,124 @@
+//! `Any`: opaque raw JSON carried verbatim through RPCs (Go's `types.Any`), used for every `Properties` blob.
+
+use crate::gojson;
+use crate::Error;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// Raw JSON, kept compact and Go-escaped so it re-encodes exactly as Go would embed it.
+#[derive(Clone)]
+pub struct Any(Box<RawValue>);
+
+impl PartialEq for Any {
+    fn eq(&self, other: &Any) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Eq for Any {}
+
+impl Any {
+    /// Parses JSON text; the text is validated and compacted.
+    pub fn from_json(text: &str) -> Result<Any, Error> {
+        let raw: Box<RawValue> = serde_json::from_str(text).map_err(|e| Error::invalid("Properties", e))?;
+        Ok(Any::from_raw(&raw))
+    }
+
+    fn from_raw(raw: &RawValue) -> Any {
+        let compacted = gojson::compact(raw.get());
+        // Compacting valid JSON yields valid JSON; fall back to the original text should that ever not hold.
+        Any(RawValue::from_string(compacted).unwrap_or_else(|_| raw.to_owned()))
+    }
+
+    /// Encodes any serializable value.
+    pub fn from_value<T: Serialize + ?Sized>(value: &T) -> Result<Any, Error> {
+        let text = gojson::to_string(value).map_err(|e| Error::invalid("Properties", e))?;
+        Any::from_json(&text)
+    }
+
+    /// Decodes into `T`; the error names the failing field path (for example `Properties.Init[1]`).
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode_named(self.0.get(), "Properties")
+    }
+
+    /// Decodes into a generic JSON value.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The raw JSON text.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// True when the JSON is the literal `null`.
+    pub fn is_null(&self) -> bool {
+        self.0.get() == "null"
+    }
+}
+
+/// Decodes JSON `text` into `T`; on failure the error names `what` and the JSON path inside it.
+pub fn decode_named<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path.is_empty() || path == "." { what.to_string() } else { format!("{what}.{path}") };
+        Error::Invalid { field, message: e.into_inner().to_string() }
+    })
+}
+
+impl fmt::Debug for Any {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
+impl fmt::Display for Any {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
+impl Serialize for Any {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Any {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Any, D::Error> {
+        let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+        Ok(Any::from_raw(&raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_is_compacted_and_escaped() {
+        let a = Any::from_json("{ \"Note\" : \"a < b\" ,\n \"n\": [1, 2] }").unwrap();
+        assert_eq!(a.as_str(), r#"{"Note":"a \u003c b","n":[1,2]}"#);
+    }
+
+    #[test]
+    fn decode_names_the_field() {
+        #[derive(Deserialize, Debug)]
+        struct P {
+            #[allow(dead_code)]
+            #[serde(rename = "Init")]
+            init: Vec<String>,
+        }
+        let a = Any::from_json(r#"{"Init":["ok", 3]}"#).unwrap();
+        let err = a.decode::<P>().unwrap_err().to_string();
+        assert!(err.contains("Properties.Init[1]"), "{err}");
+    }
+
+    #[test]
+    fn bad_json_is_an_error() {
+        assert!(Any::from_json("{nope").is_err());
+    }
+}

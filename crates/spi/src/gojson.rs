@@ -1,0 +1,246 @@
+//! JSON encoding that matches Go's `encoding/json` byte for byte.
+//!
+//! Go escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings, writes control characters as `\u00XX` (except
+//! `\n`, `\r`, `\t`), formats `float64` with its own rules, and `json.Encoder` ends every value with a newline.
+//! InfraKit's config hash and its plugins' outputs depend on these details, so everything we put on the wire goes
+//! through this module.
+
+use serde::Serialize;
+use serde_json::ser::{CharEscape, CompactFormatter, Formatter, PrettyFormatter};
+use serde_json::Value;
+use std::io;
+
+/// Wraps a serde_json formatter and applies Go's string escaping rules.
+struct GoFormatter<F>(F);
+
+/// Writes `s` escaped the way Go's `encoding/json` does with HTML escaping on (the default).
+fn write_go_fragment<W: ?Sized + io::Write>(w: &mut W, s: &str) -> io::Result<()> {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let esc: &[u8] = match c {
+            '<' => b"\\u003c",
+            '>' => b"\\u003e",
+            '&' => b"\\u0026",
+            '\u{2028}' => b"\\u2028",
+            '\u{2029}' => b"\\u2029",
+            _ => continue,
+        };
+        w.write_all(&s.as_bytes()[start..i])?;
+        w.write_all(esc)?;
+        start = i + c.len_utf8();
+    }
+    w.write_all(&s.as_bytes()[start..])
+}
+
+macro_rules! forward {
+    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(fn $name<W: ?Sized + io::Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
+            self.0.$name(w $(, $arg)*)
+        })*
+    };
+}
+
+impl<F: Formatter> Formatter for GoFormatter<F> {
+    forward! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        end_object_key();
+        begin_object_value();
+        end_object_value();
+    }
+
+    fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
+        w.write_all(format_float(value).as_bytes())
+    }
+
+    fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f32) -> io::Result<()> {
+        w.write_all(format_float(f64::from(value)).as_bytes())
+    }
+
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        write_go_fragment(w, s)
+    }
+
+    fn write_char_escape<W: ?Sized + io::Write>(&mut self, w: &mut W, e: CharEscape) -> io::Result<()> {
+        let s: &[u8] = match e {
+            CharEscape::Quote => b"\\\"",
+            CharEscape::ReverseSolidus => b"\\\\",
+            CharEscape::LineFeed => b"\\n",
+            CharEscape::CarriageReturn => b"\\r",
+            CharEscape::Tab => b"\\t",
+            CharEscape::Solidus => b"/",
+            CharEscape::Backspace => b"\\u0008",
+            CharEscape::FormFeed => b"\\u000c",
+            CharEscape::AsciiControl(byte) => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let buf = [b'\\', b'u', b'0', b'0', HEX[(byte >> 4) as usize], HEX[(byte & 0xf) as usize]];
+                return w.write_all(&buf);
+            }
+        };
+        w.write_all(s)
+    }
+}
+
+/// Formats a float the way Go's `encoding/json` formats a `float64`: the shortest representation that round-trips,
+/// in plain notation unless the magnitude is below 1e-6 or at least 1e21, then as `1.5e-07` → `1.5e-7`, `1e+21`.
+pub fn format_float(f: f64) -> String {
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let s = format!("{f:e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
+        let (sign, digits) = match exp.strip_prefix('-') {
+            Some(d) => ('-', d),
+            None => ('+', exp),
+        };
+        // Go writes at least two exponent digits, then drops the leading zero of a negative one-digit exponent.
+        let digits = if digits.len() < 2 && sign == '+' { format!("0{digits}") } else { digits.to_string() };
+        format!("{mantissa}e{sign}{digits}")
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Encodes `value` as compact Go JSON (no trailing newline).
+pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter(CompactFormatter));
+    value.serialize(&mut ser)?;
+    Ok(out)
+}
+
+/// Encodes `value` as compact Go JSON into a `String`.
+pub fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    // Serialization only ever writes valid UTF-8.
+    to_vec(value).map(|v| String::from_utf8_lossy(&v).into_owned())
+}
+
+/// Encodes `value` like Go's `json.MarshalIndent(v, prefix, indent)`.
+pub fn to_vec_indent<T: ?Sized + Serialize>(
+    value: &T,
+    prefix: &str,
+    indent: &str,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(256);
+    let fmt = GoFormatter(PrettyFormatter::with_indent(indent.as_bytes()));
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    value.serialize(&mut ser)?;
+    if prefix.is_empty() {
+        return Ok(out);
+    }
+    // Strings never contain a raw newline, so every newline is a line break of the layout.
+    let mut with_prefix = Vec::with_capacity(out.len() * 2);
+    for b in out {
+        with_prefix.push(b);
+        if b == b'\n' {
+            with_prefix.extend_from_slice(prefix.as_bytes());
+        }
+    }
+    Ok(with_prefix)
+}
+
+/// Re-encodes a generic value the way Go does after decoding JSON into `interface{}`: every number becomes a
+/// `float64` (so `1.0` is written `1` and large integers lose precision), object keys are sorted.
+pub fn as_go_generic(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or(0.0);
+            serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(as_go_generic).collect()),
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let mut out = serde_json::Map::new();
+            for k in keys {
+                out.insert(k.clone(), as_go_generic(&map[k]));
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Compacts raw JSON text (drops insignificant whitespace) and applies Go's HTML escaping inside strings, like Go's
+/// `json.Compact` with HTML escaping as used when a `json.Marshaler`'s output is embedded. The input must be valid JSON.
+pub fn compact(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in raw.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            match c {
+                '<' => out.push_str("\\u003c"),
+                '>' => out.push_str("\\u003e"),
+                '&' => out.push_str("\\u0026"),
+                '\u{2028}' => out.push_str("\\u2028"),
+                '\u{2029}' => out.push_str("\\u2029"),
+                _ => out.push(c),
+            }
+        } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
+            if c == '"' {
+                in_string = true;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn floats_follow_go_rules() {
+        assert_eq!(format_float(1.0), "1");
+        assert_eq!(format_float(0.5), "0.5");
+        assert_eq!(format_float(1.5e-7), "1.5e-7");
+        assert_eq!(format_float(12345678901234567890123.0), "1.2345678901234568e+22");
+        assert_eq!(format_float(1e21), "1e+21");
+        assert_eq!(format_float(1e20), "100000000000000000000");
+        assert_eq!(format_float(0.000001), "0.000001");
+        assert_eq!(format_float(-2.5e-300), "-2.5e-300");
+        assert_eq!(format_float(0.0), "0");
+    }
+
+    #[test]
+    fn strings_are_html_escaped() {
+        let v = json!({"b": "x > y && z <w>", "c": "\u{8}\u{1}\n"});
+        assert_eq!(to_string(&v).unwrap(), r#"{"b":"x \u003e y \u0026\u0026 z \u003cw\u003e","c":"\u0008\u0001\n"}"#);
+    }
+
+    #[test]
+    fn spec_float_escape_vector() {
+        let v: Value = serde_json::from_str(r#"{"b":"x > y && z <w>","a":1.0,"c":12345678901234567890123}"#).unwrap();
+        let out = String::from_utf8(to_vec_indent(&as_go_generic(&v), "  ", "  ").unwrap()).unwrap();
+        let lines: Vec<&str> = out.lines().map(str::trim).collect();
+        assert_eq!(
+            lines,
+            [
+                "{",
+                r#""a": 1,"#,
+                r#""b": "x \u003e y \u0026\u0026 z \u003cw\u003e","#,
+                r#""c": 1.2345678901234568e+22"#,
+                "}"
+            ]
+        );
+    }
+
+    #[test]
+    fn compact_keeps_strings() {
+        assert_eq!(compact("{ \"a b\" : [1, 2],\n \"c\": \"<\\\" x\" }"), r#"{"a b":[1,2],"c":"\u003c\" x"}"#);
+    }
+}

@@ -1,0 +1,113 @@
+//! Instance plugin types and trait (`Instance/0.5.0`).
+
+use crate::nullable::{empty_as_null, null_as_default};
+use crate::{Any, Result};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Tags: string to string, sorted like Go's map encoding.
+pub type Tags = BTreeMap<String, String>;
+
+/// An instance's ID, assigned by its plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Id {
+    fn from(s: &str) -> Id {
+        Id(s.to_string())
+    }
+}
+
+/// A logical ID: a stable identity for a pet (often its private IP), kept across replacements.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LogicalId(pub String);
+
+impl fmt::Display for LogicalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for LogicalId {
+    fn from(s: &str) -> LogicalId {
+        LogicalId(s.to_string())
+    }
+}
+
+/// Something attached to an instance, such as a data volume; its meaning belongs to the instance plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The attachment's ID (for example a volume name).
+    #[serde(rename = "ID", default)]
+    pub id: String,
+    /// The attachment's kind (for example `ebs`, `volume`).
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+}
+
+/// What to create: `{"Properties","Tags","Init","LogicalID","Attachments"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Spec {
+    /// Plugin-specific configuration.
+    #[serde(rename = "Properties", default)]
+    pub properties: Option<Any>,
+    /// Tags to set on the instance.
+    #[serde(rename = "Tags", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    pub tags: Tags,
+    /// The boot script (user data).
+    #[serde(rename = "Init", default)]
+    pub init: String,
+    /// The logical ID, for pets.
+    #[serde(rename = "LogicalID", default)]
+    pub logical_id: Option<LogicalId>,
+    /// Things to attach, such as volumes.
+    #[serde(rename = "Attachments", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// What exists: `{"ID","LogicalID","Tags"}` plus `Properties` when asked for and known.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Description {
+    /// The instance's ID.
+    #[serde(rename = "ID", default)]
+    pub id: Id,
+    /// Its logical ID, if it is a pet.
+    #[serde(rename = "LogicalID", default)]
+    pub logical_id: Option<LogicalId>,
+    /// Its tags.
+    #[serde(rename = "Tags", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    pub tags: Tags,
+    /// Plugin-specific current state, only when requested.
+    #[serde(rename = "Properties", default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Any>,
+}
+
+/// True when `tags` holds every pair of `filter` (an empty filter matches everything).
+pub fn tags_match(tags: &Tags, filter: &Tags) -> bool {
+    filter.iter().all(|(k, v)| tags.get(k) == Some(v))
+}
+
+/// An instance plugin: creates, tags, lists and destroys one kind of resource.
+#[async_trait]
+pub trait Instance: Send + Sync {
+    /// Checks `properties` without side effects.
+    async fn validate(&self, properties: Option<&Any>) -> Result<()>;
+    /// Creates an instance; returns its ID.
+    async fn provision(&self, spec: Spec) -> Result<Id>;
+    /// Merges `labels` into the instance's tags.
+    async fn label(&self, id: &Id, labels: &Tags) -> Result<()>;
+    /// Destroys the instance.
+    async fn destroy(&self, id: &Id) -> Result<()>;
+    /// Lists instances whose tags contain every pair of `tags`; with `properties`, includes current state.
+    async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>>;
+}
