@@ -1,1 +1,19 @@
+//! InfraKit's plugin transport: JSON-RPC 2.0 over HTTP/1.1 on UNIX sockets (TCP optional), wire-compatible with
+//! InfraKit v0.5. A [`server::ServerBuilder`] mounts SPI trait objects on a socket; typed clients in [`clients`]
+//! implement the same traits over the wire; [`discovery`] finds plugins in the plugins directory; [`lookup::Registry`]
+//! resolves names to in-process or remote plugins alike.
 
+pub mod client;
+pub mod clients;
+pub mod discovery;
+pub mod dispatch;
+pub mod info;
+pub mod lookup;
+pub mod messages;
+pub mod server;
+pub mod services;
+
+pub use client::{RpcClient, Target};
+pub use discovery::{Discovery, Endpoint};
+pub use lookup::Registry;
+pub use server::{Server, ServerBuilder};

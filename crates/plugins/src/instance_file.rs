@@ -1,0 +1,206 @@
+//! `instance-file`: each instance is a JSON file in a directory, in the same format as InfraKit's example plugin
+//! (`{"ID","LogicalID","Tags","Spec"}`, one token per line). Files are written atomically (temporary file, then
+//! rename), so a crash never leaves a half-written instance.
+
+use async_trait::async_trait;
+use infrakit_spi::instance::{tags_match, Description, Id, Instance, LogicalId, Spec, Tags};
+use infrakit_spi::nullable::{empty_as_null, null_as_default};
+use infrakit_spi::{gojson, Any, Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The stored record of one instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Record {
+    #[serde(rename = "ID")]
+    id: Id,
+    #[serde(rename = "LogicalID", default)]
+    logical_id: Option<LogicalId>,
+    #[serde(rename = "Tags", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    tags: Tags,
+    #[serde(rename = "Spec", default)]
+    spec: Spec,
+}
+
+/// The file instance plugin.
+#[derive(Debug, Clone)]
+pub struct FileInstance {
+    dir: PathBuf,
+}
+
+impl FileInstance {
+    /// Keeps instances in `dir`, created if absent.
+    pub fn new(dir: impl Into<PathBuf>) -> Result<FileInstance> {
+        let dir = dir.into();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::failed(format!("instance directory {}: {e}", dir.display())))?;
+        Ok(FileInstance { dir })
+    }
+
+    /// The directory holding the instance files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path_of(&self, id: &Id) -> Result<PathBuf> {
+        if id.0.is_empty() || id.0.starts_with('.') || id.0.contains('/') {
+            return Err(Error::invalid("Instance", format!("{:?} is not an instance ID", id.0)));
+        }
+        Ok(self.dir.join(&id.0))
+    }
+
+    fn write(&self, record: &Record) -> Result<()> {
+        let path = self.path_of(&record.id)?;
+        let body = gojson::to_vec_indent(record, "", "").map_err(Error::failed)?;
+        let tmp = self.dir.join(format!(".{}.tmp", record.id));
+        std::fs::write(&tmp, body).map_err(|e| Error::failed(format!("{}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
+    }
+
+    fn read(&self, id: &Id) -> Result<Record> {
+        let path = self.path_of(id)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
+            _ => Error::failed(format!("{}: {e}", path.display())),
+        })?;
+        serde_json::from_str(&text).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
+    }
+
+    fn scan(&self) -> Result<Vec<Record>> {
+        let entries =
+            std::fs::read_dir(&self.dir).map_err(|e| Error::failed(format!("{}: {e}", self.dir.display())))?;
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            // Files that vanish or do not decode are skipped, as in InfraKit's plugin.
+            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+            if let Ok(record) = serde_json::from_str::<Record>(&text) {
+                out.push(record);
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::failed(format!("worker failed: {e}")))?
+}
+
+#[async_trait]
+impl Instance for FileInstance {
+    async fn validate(&self, properties: Option<&Any>) -> Result<()> {
+        match properties {
+            None => Ok(()),
+            Some(p) if p.is_null() => Ok(()),
+            Some(p) => p.decode::<serde_json::Map<String, serde_json::Value>>().map(|_| ()),
+        }
+    }
+
+    async fn provision(&self, spec: Spec) -> Result<Id> {
+        let id = Id(format!("instance-{}", rand::random::<u64>() >> 1));
+        let record = Record { id: id.clone(), logical_id: spec.logical_id.clone(), tags: spec.tags.clone(), spec };
+        let me = self.clone();
+        blocking(move || me.write(&record)).await?;
+        tracing::debug!(instance = %id, "provisioned");
+        Ok(id)
+    }
+
+    async fn label(&self, id: &Id, labels: &Tags) -> Result<()> {
+        let (me, id, labels) = (self.clone(), id.clone(), labels.clone());
+        blocking(move || {
+            let mut record = me.read(&id)?;
+            record.tags.extend(labels);
+            me.write(&record)
+        })
+        .await
+    }
+
+    async fn destroy(&self, id: &Id) -> Result<()> {
+        let path = self.path_of(id)?;
+        let id = id.clone();
+        blocking(move || {
+            std::fs::remove_file(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
+                _ => Error::failed(format!("{}: {e}", path.display())),
+            })
+        })
+        .await
+    }
+
+    async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+        let me = self.clone();
+        let records = blocking(move || me.scan()).await?;
+        let mut out = Vec::with_capacity(records.len());
+        for r in records.into_iter().filter(|r| tags_match(&r.tags, tags)) {
+            let props = if properties { Some(Any::from_value(&r.spec)?) } else { None };
+            out.push(Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties: props });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(tags: &[(&str, &str)]) -> Spec {
+        Spec {
+            properties: Some(Any::from_json(r#"{"Note":"hi"}"#).unwrap()),
+            tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            init: "echo hi".into(),
+            logical_id: Some(LogicalId("10.0.0.1".into())),
+            attachments: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn provision_describe_label_destroy() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let a = p.provision(spec(&[("infrakit.group", "web")])).await.unwrap();
+        let _b = p.provision(spec(&[("infrakit.group", "db")])).await.unwrap();
+        let filter: Tags = [("infrakit.group".to_string(), "web".to_string())].into();
+        let found = p.describe_instances(&filter, false).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, a);
+        assert_eq!(found[0].logical_id, Some(LogicalId("10.0.0.1".into())));
+        assert!(found[0].properties.is_none());
+        assert_eq!(p.describe_instances(&Tags::new(), true).await.unwrap().len(), 2);
+
+        p.label(&a, &[("color".to_string(), "blue".to_string())].into()).await.unwrap();
+        let found = p.describe_instances(&filter, true).await.unwrap();
+        assert_eq!(found[0].tags.get("color").map(String::as_str), Some("blue"));
+        assert!(found[0].properties.as_ref().unwrap().as_str().contains("\"Init\":\"echo hi\""));
+
+        p.destroy(&a).await.unwrap();
+        assert!(p.describe_instances(&filter, false).await.unwrap().is_empty());
+        assert!(matches!(p.destroy(&a).await, Err(Error::NotFound(_))));
+    }
+
+    #[tokio::test]
+    async fn file_format_is_one_token_per_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let id = p.provision(spec(&[("a", "b")])).await.unwrap();
+        let text = std::fs::read_to_string(dir.path().join(&id.0)).unwrap();
+        assert!(text.starts_with(&format!(
+            "{{\n\"ID\": \"{id}\",\n\"LogicalID\": \"10.0.0.1\",\n\"Tags\": {{\n\"a\": \"b\"\n}},"
+        )));
+    }
+
+    #[tokio::test]
+    async fn junk_files_are_skipped_and_bad_ids_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("garbage"), "not json").unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        assert!(p.describe_instances(&Tags::new(), false).await.unwrap().is_empty());
+        assert!(matches!(p.destroy(&Id("../etc".into())).await, Err(Error::Invalid { .. })));
+        let bad = Any::from_json("[1]").unwrap();
+        assert!(p.validate(Some(&bad)).await.is_err());
+    }
+}

@@ -1,0 +1,196 @@
+//! The JSON-RPC client: posts `{"jsonrpc","method","params","id"}` to `/` over a UNIX socket or TCP, reusing
+//! connections (HTTP/1.1 keep-alive).
+
+use crate::discovery::Endpoint;
+use bytes::Bytes;
+use http::{header, Request};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use infrakit_spi::Error;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The largest response accepted (256 MiB).
+pub const MAX_RESPONSE_BYTES: usize = 256 << 20;
+
+/// Where the client connects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A UNIX socket path.
+    Unix(std::path::PathBuf),
+    /// A TCP `host:port`.
+    Tcp(String),
+}
+
+impl Target {
+    /// The target of a discovered endpoint.
+    pub fn from_endpoint(e: &Endpoint) -> Result<Target, Error> {
+        match e.protocol.as_str() {
+            "unix" => Ok(Target::Unix(e.address.clone().into())),
+            "tcp" => Ok(Target::Tcp(e.address.clone())),
+            other => Err(Error::Unavailable(format!("plugin {}: unsupported protocol {other}", e.name))),
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Unix(p) => write!(f, "unix://{}", p.display()),
+            Target::Tcp(a) => write!(f, "tcp://{a}"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a, P> {
+    jsonrpc: &'static str,
+    method: &'a str,
+    params: &'a P,
+    id: u64,
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    #[serde(default)]
+    result: Option<Box<RawValue>>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+
+/// A JSON-RPC client for one plugin. Cheap to clone; clones share the connection pool.
+#[derive(Clone)]
+pub struct RpcClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    target: Target,
+    timeout: Duration,
+    pool: Mutex<Vec<SendRequest<Full<Bytes>>>>,
+}
+
+impl RpcClient {
+    /// A client for the plugin `name` at `target`, with a 5-minute call timeout.
+    pub fn new(name: impl Into<String>, target: Target) -> RpcClient {
+        RpcClient::with_timeout(name, target, Duration::from_secs(300))
+    }
+
+    /// A client whose calls fail after `timeout`.
+    pub fn with_timeout(name: impl Into<String>, target: Target, timeout: Duration) -> RpcClient {
+        RpcClient { inner: Arc::new(Inner { name: name.into(), target, timeout, pool: Mutex::new(Vec::new()) }) }
+    }
+
+    /// The plugin's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Where it connects.
+    pub fn target(&self) -> &Target {
+        &self.inner.target
+    }
+
+    fn unavailable(&self, what: impl std::fmt::Display) -> Error {
+        Error::Unavailable(format!("plugin {} at {}: {what}", self.inner.name, self.inner.target))
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Error> {
+        // The connection task runs until the server or the last sender closes it.
+        match &self.inner.target {
+            Target::Unix(path) => {
+                let stream = tokio::net::UnixStream::connect(path).await.map_err(|e| self.unavailable(e))?;
+                let (sender, conn) = http1::handshake(TokioIo::new(stream)).await.map_err(|e| self.unavailable(e))?;
+                tokio::spawn(conn);
+                Ok(sender)
+            }
+            Target::Tcp(addr) => {
+                let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| self.unavailable(e))?;
+                let _ = stream.set_nodelay(true);
+                let (sender, conn) = http1::handshake(TokioIo::new(stream)).await.map_err(|e| self.unavailable(e))?;
+                tokio::spawn(conn);
+                Ok(sender)
+            }
+        }
+    }
+
+    fn pooled(&self) -> Option<SendRequest<Full<Bytes>>> {
+        let mut pool = self.inner.pool.lock().ok()?;
+        while let Some(s) = pool.pop() {
+            if !s.is_closed() && s.is_ready() {
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    fn give_back(&self, sender: SendRequest<Full<Bytes>>) {
+        if let Ok(mut pool) = self.inner.pool.lock() {
+            if pool.len() < 16 {
+                pool.push(sender);
+            }
+        }
+    }
+
+    /// Calls `method` with `params` and decodes the result.
+    pub async fn call<P: Serialize, R: DeserializeOwned>(&self, method: &str, params: &P) -> Result<R, Error> {
+        let id = rand::random::<u64>() >> 1;
+        let body = infrakit_spi::gojson::to_vec(&Envelope { jsonrpc: "2.0", method, params, id })
+            .map_err(|e| Error::invalid("params", e))?;
+        let fut = self.round_trip(Bytes::from(body));
+        let raw = match tokio::time::timeout(self.inner.timeout, fut).await {
+            Ok(r) => r?,
+            Err(_) => return Err(self.unavailable(format!("{method} timed out after {:?}", self.inner.timeout))),
+        };
+        let answer: Answer = serde_json::from_slice(&raw)
+            .map_err(|e| self.unavailable(format!("{method}: answer is not JSON-RPC: {e}")))?;
+        if let Some(err) = answer.error.filter(|e| !e.is_null()) {
+            let message = err.get("message").and_then(|m| m.as_str()).map(str::to_string).unwrap_or(err.to_string());
+            return Err(Error::Remote(message));
+        }
+        let result =
+            answer.result.filter(|r| r.get() != "null").ok_or_else(|| Error::Remote("result is null".into()))?;
+        infrakit_spi::any::decode_named(result.get(), &format!("{method} result"))
+    }
+
+    async fn round_trip(&self, body: Bytes) -> Result<Bytes, Error> {
+        // A pooled connection may have been closed by the server meanwhile: retry once on a fresh one.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let reused = self.pooled();
+            let was_reused = reused.is_some();
+            let mut sender = match reused {
+                Some(s) => s,
+                None => self.connect().await?,
+            };
+            let req = Request::post("/")
+                .header(header::HOST, "infrakit")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Full::new(body.clone()))
+                .map_err(|e| self.unavailable(e))?;
+            let resp = match sender.send_request(req).await {
+                Ok(r) => r,
+                Err(_) if was_reused && attempt == 1 => continue,
+                Err(e) => return Err(self.unavailable(e)),
+            };
+            let status = resp.status();
+            let collected = Limited::new(resp.into_body(), MAX_RESPONSE_BYTES)
+                .collect()
+                .await
+                .map_err(|e| self.unavailable(format!("reading answer: {e}")))?
+                .to_bytes();
+            self.give_back(sender);
+            if !status.is_success() {
+                let text = String::from_utf8_lossy(&collected);
+                return Err(self.unavailable(format!("HTTP {status}: {}", text.trim())));
+            }
+            return Ok(collected);
+        }
+    }
+}

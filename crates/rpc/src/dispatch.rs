@@ -1,0 +1,145 @@
+//! JSON-RPC 2.0 envelope handling: parse a request body, route `Service.Method`, encode the answer exactly as
+//! gorilla/rpc's json2 codec does (all outcomes are HTTP 200; errors use code -32000 with the plugin's message).
+
+use crate::services::{CallError, HandshakeService, Service};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Code for errors returned by a plugin, and for unknown services and methods (as in Go).
+pub const CODE_SERVER: i64 = -32000;
+/// Code for a body that is not JSON.
+pub const CODE_PARSE: i64 = -32700;
+/// Code for a malformed envelope or params.
+pub const CODE_INVALID_REQUEST: i64 = -32600;
+
+#[derive(Deserialize)]
+struct RawRequest<'a> {
+    #[serde(borrow, default)]
+    jsonrpc: Option<&'a RawValue>,
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(borrow, default)]
+    params: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: i64,
+    message: &'a str,
+    data: Option<&'a RawValue>,
+}
+
+#[derive(Serialize)]
+struct Response<'a> {
+    jsonrpc: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorBody<'a>>,
+    id: Option<&'a RawValue>,
+}
+
+/// Routes requests to mounted services.
+pub struct Router {
+    services: BTreeMap<String, Arc<dyn Service>>,
+    handshake: HandshakeService,
+    order: Vec<Arc<dyn Service>>,
+}
+
+fn encode(resp: &Response<'_>) -> Vec<u8> {
+    let mut out = infrakit_spi::gojson::to_vec(resp).unwrap_or_else(|_| {
+        br#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"cannot encode response","data":null},"id":null}"#
+            .to_vec()
+    });
+    out.push(b'\n');
+    out
+}
+
+/// Encodes an error answer.
+pub fn error_response(code: i64, message: &str, data: Option<&RawValue>, id: Option<&RawValue>) -> Vec<u8> {
+    encode(&Response { jsonrpc: "2.0", result: None, error: Some(ErrorBody { code, message, data }), id })
+}
+
+impl Router {
+    /// Mounts `services`; the handshake describes them in this order.
+    pub fn new(services: Vec<Arc<dyn Service>>) -> Router {
+        let handshake = HandshakeService::new(&services);
+        let map = services.iter().map(|s| (s.interface().name, s.clone())).collect();
+        Router { services: map, handshake, order: services }
+    }
+
+    /// The mounted services, in registration order.
+    pub fn services(&self) -> &[Arc<dyn Service>] {
+        &self.order
+    }
+
+    /// Handles one request body; `None` means a notification (no id), answered with an empty body.
+    pub async fn handle(&self, body: &[u8]) -> Option<Vec<u8>> {
+        let req: RawRequest<'_> = match serde_json::from_slice(body) {
+            Ok(r) => r,
+            Err(e) => return Some(error_response(CODE_PARSE, &format!("parse error: {e}"), None, None)),
+        };
+        let id = req.id.filter(|raw| raw.get() != "null");
+        if req.jsonrpc.map(RawValue::get) != Some("\"2.0\"") {
+            let echo = RawValue::from_string(String::from_utf8_lossy(body).into_owned()).ok();
+            return Some(error_response(CODE_INVALID_REQUEST, "jsonrpc must be 2.0", echo.as_deref(), id));
+        }
+        let method = req.method.unwrap_or_default();
+        let outcome = self.call(&method, req.params).await;
+        let id = id?;
+        Some(match outcome {
+            Ok(result) => encode(&Response { jsonrpc: "2.0", result: Some(&result), error: None, id: Some(id) }),
+            Err((code, message, data)) => error_response(code, &message, data, Some(id)),
+        })
+    }
+
+    async fn call<'a>(
+        &self,
+        method: &str,
+        params: Option<&'a RawValue>,
+    ) -> Result<Box<RawValue>, (i64, String, Option<&'a RawValue>)> {
+        let (service, name) = match method.split_once('.') {
+            Some((s, m)) if !s.is_empty() && !m.is_empty() && !m.contains('.') => (s, m),
+            _ => return Err((CODE_SERVER, format!("rpc: service/method request ill-formed: {method:?}"), None)),
+        };
+        let params = unwrap_params(params);
+        let params: &RawValue = match &params {
+            Some(p) => p,
+            None => empty_object(),
+        };
+        let outcome = match service {
+            "Handshake" | "Plugin" => self.handshake.answer(name),
+            _ => match self.services.get(service) {
+                Some(svc) => svc.call(name, params).await,
+                None => return Err((CODE_SERVER, format!("rpc: can't find service {method:?}"), None)),
+            },
+        };
+        outcome.map_err(|e| match e {
+            CallError::MethodNotFound => (CODE_SERVER, format!("rpc: can't find method {method:?}"), None),
+            CallError::InvalidParams(m) => (CODE_INVALID_REQUEST, m, None),
+            CallError::Plugin(err) => (CODE_SERVER, err.to_string(), None),
+        })
+    }
+}
+
+/// `params` may be absent, an object, or a one-element array holding the object.
+fn unwrap_params(params: Option<&RawValue>) -> Option<Box<RawValue>> {
+    let p = params?;
+    if p.get() == "null" {
+        return None;
+    }
+    if p.get().trim_start().starts_with('[') {
+        let items: Vec<Box<RawValue>> = serde_json::from_str(p.get()).ok()?;
+        return items.into_iter().next();
+    }
+    Some(p.to_owned())
+}
+
+fn empty_object() -> &'static RawValue {
+    static EMPTY: std::sync::OnceLock<Box<RawValue>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| RawValue::from_string("{}".to_string()).unwrap_or_default())
+}

@@ -1,0 +1,100 @@
+//! `Instance.*` bodies.
+
+use infrakit_spi::instance::{Description, Id, Spec, Tags};
+use infrakit_spi::nullable::{empty_as_null, null_as_default};
+use infrakit_spi::Any;
+use serde::{Deserialize, Serialize};
+
+/// `Instance.Validate` params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidateRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// Properties to check.
+    #[serde(rename = "Properties", default)]
+    pub properties: Option<Any>,
+}
+
+/// Result of the methods that only say OK.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OkResponse {
+    /// Sub-type, echoed.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// Always true on success.
+    #[serde(rename = "OK", default)]
+    pub ok: bool,
+}
+
+/// `Instance.Provision` params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProvisionRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// What to create.
+    #[serde(rename = "Spec", default)]
+    pub spec: Spec,
+}
+
+/// `Instance.Provision` result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProvisionResponse {
+    /// Sub-type, echoed.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The new instance's ID.
+    #[serde(rename = "ID", default)]
+    pub id: Option<Id>,
+}
+
+/// `Instance.Label` params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LabelRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The instance.
+    #[serde(rename = "Instance", default)]
+    pub instance: Id,
+    /// Tags to merge.
+    #[serde(rename = "Labels", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    pub labels: Tags,
+}
+
+/// `Instance.Destroy` params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DestroyRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The instance.
+    #[serde(rename = "Instance", default)]
+    pub instance: Id,
+}
+
+/// `Instance.DescribeInstances` params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// Tags every listed instance must carry.
+    #[serde(rename = "Tags", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    pub tags: Tags,
+    /// Include plugin-specific state.
+    #[serde(rename = "Properties", default)]
+    pub properties: bool,
+}
+
+/// `Instance.DescribeInstances` result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeResponse {
+    /// Sub-type, echoed.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The matching instances.
+    #[serde(rename = "Descriptions", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    pub descriptions: Vec<Description>,
+}

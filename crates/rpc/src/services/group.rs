@@ -1,0 +1,90 @@
+//! The `Group` and `Manager` services.
+
+use super::{params, result, CallError, CallResult, Service};
+use crate::messages::group::*;
+use async_trait::async_trait;
+use infrakit_spi::group::Group;
+use infrakit_spi::plugin::{versions, InterfaceSpec};
+use serde_json::value::RawValue;
+use std::sync::Arc;
+
+/// Serves `Group/0.1.0` (untyped).
+pub struct GroupService(pub Arc<dyn Group>);
+
+#[async_trait]
+impl Service for GroupService {
+    fn interface(&self) -> InterfaceSpec {
+        InterfaceSpec::new("Group", versions::GROUP)
+    }
+
+    fn methods(&self) -> &'static [&'static str] {
+        &["CommitGroup", "FreeGroup", "DescribeGroup", "DestroyGroup", "InspectGroups"]
+    }
+
+    fn types(&self) -> Vec<String> {
+        vec![".".to_string()]
+    }
+
+    async fn call(&self, method: &str, raw: &RawValue) -> CallResult {
+        let g = &self.0;
+        match method {
+            "CommitGroup" => {
+                let req: CommitRequest = params(raw)?;
+                let details = g.commit_group(req.spec, req.pretend).await?;
+                result(&CommitResponse { details })
+            }
+            "FreeGroup" => {
+                let req: IdRequest = params(raw)?;
+                g.free_group(&req.id).await?;
+                result(&OkResponse { ok: true })
+            }
+            "DescribeGroup" => {
+                let req: IdRequest = params(raw)?;
+                let description = g.describe_group(&req.id).await?;
+                result(&DescribeResponse { description })
+            }
+            "DestroyGroup" => {
+                let req: IdRequest = params(raw)?;
+                g.destroy_group(&req.id).await?;
+                result(&OkResponse { ok: true })
+            }
+            "InspectGroups" => {
+                let groups = g.inspect_groups().await?;
+                result(&InspectResponse { groups })
+            }
+            _ => Err(CallError::MethodNotFound),
+        }
+    }
+}
+
+/// Answers whether this replica leads; implemented by the manager.
+#[async_trait]
+pub trait IsLeader: Send + Sync {
+    /// True on the leader.
+    async fn is_leader(&self) -> infrakit_spi::Result<bool>;
+}
+
+/// Serves `Manager/0.1.0`.
+pub struct ManagerService(pub Arc<dyn IsLeader>);
+
+#[async_trait]
+impl Service for ManagerService {
+    fn interface(&self) -> InterfaceSpec {
+        InterfaceSpec::new("Manager", versions::MANAGER)
+    }
+
+    fn methods(&self) -> &'static [&'static str] {
+        &["IsLeader"]
+    }
+
+    fn types(&self) -> Vec<String> {
+        vec![".".to_string()]
+    }
+
+    async fn call(&self, method: &str, _raw: &RawValue) -> CallResult {
+        match method {
+            "IsLeader" => result(&IsLeaderResponse { leader: self.0.is_leader().await? }),
+            _ => Err(CallError::MethodNotFound),
+        }
+    }
+}
