@@ -1,1 +1,114 @@
-fn main() {}
+//! `infrakit`: the command line of InfraKit for Rust.
+
+mod builtins;
+mod cmd_flavor;
+mod cmd_instance;
+mod cmd_plugin;
+mod input;
+mod output;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use infrakit_rpc::{Discovery, Registry};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// InfraKit for Rust: keep infrastructure converged to a declarative spec.
+#[derive(Parser)]
+#[command(name = "infrakit", version, about, long_about = None, after_help = "\
+Plugins are daemons that listen on UNIX sockets in the plugins directory: $INFRAKIT_PLUGINS_DIR, else
+$INFRAKIT_HOME/plugins, else ~/.infrakit/plugins. They speak JSON-RPC 2.0, wire-compatible with InfraKit v0.5.
+
+Examples:
+  infrakit plugin start instance-file flavor-vanilla     # run two built-in plugins in the foreground
+  infrakit plugin ls                                    # what is running
+  infrakit instance describe --name instance-file -o table")]
+struct Cli {
+    /// The plugins directory (overrides INFRAKIT_PLUGINS_DIR and INFRAKIT_HOME).
+    #[arg(long, global = true, env = "INFRAKIT_PLUGINS_DIR", hide_env_values = true)]
+    plugins_dir: Option<PathBuf>,
+    /// Log level: error, warn, info, debug, trace (or a tracing filter such as `infrakit_rpc=debug`).
+    #[arg(long, global = true, default_value = "warn", env = "INFRAKIT_LOG")]
+    log_level: String,
+    /// Log format.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, start and stop plugins.
+    Plugin(cmd_plugin::PluginCmd),
+    /// Talk to an instance plugin.
+    Instance(cmd_instance::InstanceCmd),
+    /// Talk to a flavor plugin.
+    Flavor(cmd_flavor::FlavorCmd),
+    /// Print the version and the plugin interface versions spoken.
+    Version,
+}
+
+/// What every command needs: where plugins are, and how to reach them.
+pub struct Context {
+    /// Plugin discovery.
+    pub discovery: Discovery,
+    /// Lookup of plugins by name.
+    pub registry: Arc<Registry>,
+}
+
+fn init_logging(level: &str, format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.log_level, cli.log_format);
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let discovery = match cli.plugins_dir {
+        Some(dir) => Discovery::new(dir),
+        None => Discovery::from_env()?,
+    };
+    let registry = Arc::new(Registry::new(Some(discovery.clone())));
+    let ctx = Context { discovery, registry };
+    match cli.command {
+        Command::Plugin(cmd) => cmd_plugin::run(cmd, &ctx).await,
+        Command::Instance(cmd) => cmd_instance::run(cmd, &ctx).await,
+        Command::Flavor(cmd) => cmd_flavor::run(cmd, &ctx).await,
+        Command::Version => {
+            use infrakit_spi::plugin::versions;
+            println!("infrakit {}", env!("CARGO_PKG_VERSION"));
+            println!(
+                "interfaces: Instance/{} Flavor/{} Group/{} Metadata/{} Manager/{}",
+                versions::INSTANCE,
+                versions::FLAVOR,
+                versions::GROUP,
+                versions::METADATA,
+                versions::MANAGER
+            );
+            Ok(())
+        }
+    }
+}

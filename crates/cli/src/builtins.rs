@@ -1,0 +1,60 @@
+//! The plugins built into the `infrakit` binary, and how to start them.
+
+use crate::Context;
+use anyhow::{bail, Result};
+use infrakit_plugins::flavor_combo::ComboFlavor;
+use infrakit_plugins::flavor_vanilla::VanillaFlavor;
+use infrakit_plugins::instance_file::FileInstance;
+use infrakit_rpc::ServerBuilder;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Built-in plugin kinds, with a line of help each.
+pub const KINDS: &[(&str, &str)] = &[
+    ("instance-file", "instances are JSON files in --dir (InfraKit's example plugin, same file format)"),
+    ("flavor-vanilla", "adds Init lines, Tags and Attachments from its properties; always healthy"),
+    ("flavor-combo", "runs the flavors listed in its properties and merges their results"),
+];
+
+/// Options that built-in plugins read.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuiltinOptions {
+    /// Directory of instance-file's instances [default: $INFRAKIT_HOME/instance-file or ~/.infrakit/instance-file].
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+fn default_home() -> PathBuf {
+    match std::env::var_os("INFRAKIT_HOME").filter(|v| !v.is_empty()) {
+        Some(h) => PathBuf::from(h),
+        None => std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".infrakit"),
+    }
+}
+
+/// A server for the built-in plugin `kind`, listening as `name`; in-process plugins are registered so that others in
+/// this process (such as flavor-combo's children) are reached directly.
+pub fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context) -> Result<ServerBuilder> {
+    let builder = ServerBuilder::new(name);
+    Ok(match kind {
+        "instance-file" => {
+            let dir = opts.dir.clone().unwrap_or_else(|| default_home().join("instance-file"));
+            let plugin = Arc::new(FileInstance::new(&dir)?);
+            ctx.registry.add_instance(name, plugin.clone());
+            builder.instance(plugin)
+        }
+        "flavor-vanilla" => {
+            let plugin = Arc::new(VanillaFlavor);
+            ctx.registry.add_flavor(name, plugin.clone());
+            builder.flavor(plugin)
+        }
+        "flavor-combo" => {
+            let plugin = Arc::new(ComboFlavor::new(ctx.registry.clone()));
+            ctx.registry.add_flavor(name, plugin.clone());
+            builder.flavor(plugin)
+        }
+        other => {
+            let known: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+            bail!("unknown plugin {other:?}; built-in plugins are: {}", known.join(", "))
+        }
+    })
+}

@@ -1,0 +1,185 @@
+//! `infrakit plugin ls|start|stop`.
+
+use crate::builtins::{self, BuiltinOptions};
+use crate::output::{print_json, print_table, Format};
+use crate::Context;
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Subcommand};
+use infrakit_rpc::clients::PluginClient;
+use infrakit_rpc::{RpcClient, Target};
+use serde::Serialize;
+use std::time::Duration;
+
+/// `infrakit plugin ...`
+#[derive(Args)]
+pub struct PluginCmd {
+    #[command(subcommand)]
+    cmd: Sub,
+}
+
+#[derive(Subcommand)]
+enum Sub {
+    /// List the plugins in the plugins directory and the interfaces each implements.
+    #[command(after_help = "Example:\n  infrakit plugin ls -o json")]
+    Ls {
+        /// Print only the names.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = Format::Table)]
+        output: Format,
+    },
+    /// Run built-in plugins in the foreground until Ctrl-C or SIGTERM; one process can host several.
+    #[command(after_help = "\
+Each NAME is a built-in plugin, optionally followed by =SOCKET to listen under another name:
+  instance-file    instances are JSON files in --dir
+  flavor-vanilla   adds Init lines, Tags and Attachments
+  flavor-combo     merges several flavors
+
+Examples:
+  infrakit plugin start instance-file flavor-vanilla --dir /tmp/instances
+  infrakit plugin start instance-file=files-a --dir /tmp/a")]
+    Start {
+        /// Plugins to start: NAME or NAME=SOCKET.
+        #[arg(required = true)]
+        names: Vec<String>,
+        #[command(flatten)]
+        opts: BuiltinOptions,
+        /// Also listen on TCP (for example 127.0.0.1:24864); only with a single plugin.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Stop running plugins: SIGTERM to the PID in <name>.pid, then wait for the socket to go away.
+    #[command(after_help = "Examples:\n  infrakit plugin stop instance-file\n  infrakit plugin stop --all")]
+    Stop {
+        /// Plugins to stop.
+        names: Vec<String>,
+        /// Stop every plugin that has a PID file.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct Listed {
+    #[serde(rename = "Name")]
+    name: String,
+    #[serde(rename = "Listen")]
+    listen: String,
+    #[serde(rename = "Interfaces")]
+    interfaces: Vec<String>,
+    #[serde(rename = "Error", skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Runs a `plugin` subcommand.
+pub async fn run(cmd: PluginCmd, ctx: &Context) -> Result<()> {
+    match cmd.cmd {
+        Sub::Ls { quiet, output } => ls(ctx, quiet, output).await,
+        Sub::Start { names, opts, listen } => start(ctx, &names, &opts, listen).await,
+        Sub::Stop { names, all } => stop(ctx, &names, all).await,
+    }
+}
+
+async fn ls(ctx: &Context, quiet: bool, output: Format) -> Result<()> {
+    let endpoints = ctx.discovery.list()?;
+    if quiet {
+        endpoints.iter().for_each(|e| println!("{}", e.name));
+        return Ok(());
+    }
+    let mut listed = Vec::new();
+    for e in endpoints {
+        let target = Target::from_endpoint(&e)?;
+        let client = PluginClient::new(RpcClient::with_timeout(&e.name, target.clone(), Duration::from_secs(3)), "");
+        let (interfaces, error) = match client.implements().await {
+            Ok(apis) => (apis.iter().map(|a| a.encode()).collect(), None),
+            Err(err) => (Vec::new(), Some(err.to_string())),
+        };
+        listed.push(Listed { name: e.name, listen: target.to_string(), interfaces, error });
+    }
+    match output {
+        Format::Json => print_json(&listed),
+        Format::Table => {
+            let rows: Vec<Vec<String>> = listed
+                .iter()
+                .map(|l| {
+                    let ifaces = match &l.error {
+                        Some(e) => format!("(not answering: {e})"),
+                        None => l.interfaces.join(","),
+                    };
+                    vec![l.name.clone(), ifaces, l.listen.clone()]
+                })
+                .collect();
+            print_table(&["NAME", "INTERFACES", "LISTEN"], &rows);
+            Ok(())
+        }
+    }
+}
+
+async fn start(ctx: &Context, names: &[String], opts: &BuiltinOptions, listen: Option<String>) -> Result<()> {
+    if listen.is_some() && names.len() != 1 {
+        bail!("--listen needs exactly one plugin, got {}", names.len());
+    }
+    let mut servers = Vec::new();
+    for spec in names {
+        let (kind, name) = spec.split_once('=').unwrap_or((spec.as_str(), spec.as_str()));
+        let mut builder = builtins::server(kind, name, opts, ctx)?;
+        if let Some(addr) = &listen {
+            builder = builder.listen_tcp(addr.clone());
+        }
+        let server = builder.serve(ctx.discovery.dir()).await.with_context(|| format!("starting plugin {name}"))?;
+        eprintln!("plugin {name} ({kind}) listening at {}", server.socket().display());
+        servers.push(server);
+    }
+    wait_for_signal().await?;
+    eprintln!("stopping {} plugin(s)", servers.len());
+    for s in servers {
+        s.shutdown().await;
+    }
+    Ok(())
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+pub async fn wait_for_signal() -> Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r?,
+        _ = term.recv() => {}
+    }
+    Ok(())
+}
+
+async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
+    let dir = ctx.discovery.dir();
+    let mut targets: Vec<String> = names.to_vec();
+    if all {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.flatten() {
+            if let Some(n) = entry.file_name().to_string_lossy().strip_suffix(".pid") {
+                targets.push(n.to_string());
+            }
+        }
+    }
+    if targets.is_empty() {
+        bail!("name the plugins to stop, or use --all");
+    }
+    for name in targets {
+        let pid_file = dir.join(format!("{name}.pid"));
+        let text = std::fs::read_to_string(&pid_file).with_context(|| format!("plugin {name}: no PID file"))?;
+        let pid: i32 = text.trim().parse().with_context(|| format!("{}: not a PID", pid_file.display()))?;
+        // SAFETY: kill(2) with a PID read from the plugin's own PID file and a fixed signal number.
+        if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+            let err = std::io::Error::last_os_error();
+            bail!("plugin {name}: cannot signal PID {pid}: {err}");
+        }
+        let socket = dir.join(&name);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while socket.exists() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if socket.exists() {
+            bail!("plugin {name} (PID {pid}) did not stop within 10s");
+        }
+        println!("stopped {name}");
+    }
+    Ok(())
+}

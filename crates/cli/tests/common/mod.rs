@@ -1,0 +1,99 @@
+//! Helpers for tests that run the `infrakit` binary and other plugins as child processes.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The infrakit binary under test.
+pub fn infrakit_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_infrakit")
+}
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// A child process killed when dropped.
+pub struct Daemon(pub Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Daemon {
+    /// The child's PID.
+    pub fn pid(&self) -> i32 {
+        self.0.id() as i32
+    }
+
+    /// Sends `signal` and waits (bounded) for the process to exit; returns whether it did.
+    pub fn signal_and_wait(&mut self, signal: &str) -> bool {
+        let _ = Command::new("kill").arg(format!("-{signal}")).arg(self.pid().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+/// Starts `infrakit plugin start <args>` with the given plugins directory.
+pub fn start_plugins(plugins: &Path, args: &[&str]) -> Daemon {
+    let child = Command::new(infrakit_bin())
+        .arg("plugin")
+        .arg("start")
+        .args(args)
+        .env("INFRAKIT_PLUGINS_DIR", plugins)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn infrakit");
+    Daemon(child)
+}
+
+/// Waits (at most 10 s) until every named socket exists.
+pub fn wait_for_sockets(plugins: &Path, names: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if names.iter().all(|n| plugins.join(n).exists()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("sockets {names:?} did not appear in {}", plugins.display());
+}
+
+/// Runs the CLI with the plugins directory set; returns its output.
+pub fn cli(plugins: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(infrakit_bin())
+        .args(args)
+        .env("INFRAKIT_PLUGINS_DIR", plugins)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn infrakit");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("wait infrakit")
+}
+
+/// Runs the CLI and returns stdout, failing the test with stderr when it fails.
+pub fn cli_ok(plugins: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let out = cli(plugins, args, stdin);
+    assert!(out.status.success(), "infrakit {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
