@@ -61,6 +61,10 @@ impl Any {
 
 /// Decodes JSON `text` into `T`; on failure the error names `what` and the JSON path inside it.
 pub fn decode_named<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
+    // The fast path; the slower path-tracking decoder runs only to explain a failure.
+    if let Ok(v) = serde_json::from_str(text) {
+        return Ok(v);
+    }
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -38,7 +38,7 @@ impl From<infrakit_spi::Error> for CallError {
 }
 
 /// What a call returns: the result encoded as Go JSON.
-pub type CallResult = Result<Box<RawValue>, CallError>;
+pub type CallResult = Result<Vec<u8>, CallError>;
 
 /// An RPC service such as `Instance` or `Group`.
 #[async_trait]
@@ -60,9 +60,7 @@ pub(crate) fn params<T: DeserializeOwned>(raw: &RawValue) -> Result<T, CallError
 
 /// Encodes a result as Go JSON.
 pub(crate) fn result<T: Serialize>(value: &T) -> CallResult {
-    let text = infrakit_spi::gojson::to_string(value)
-        .map_err(|e| CallError::Plugin(infrakit_spi::Error::failed(format!("cannot encode result: {e}"))))?;
-    RawValue::from_string(text)
+    infrakit_spi::gojson::to_vec(value)
         .map_err(|e| CallError::Plugin(infrakit_spi::Error::failed(format!("cannot encode result: {e}"))))
 }
 
