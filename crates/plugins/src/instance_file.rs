@@ -3,11 +3,14 @@
 //! rename), so a crash never leaves a half-written instance.
 
 use async_trait::async_trait;
-use infrakit_spi::instance::{tags_match, Description, Id, Instance, LogicalId, Spec, Tags};
+use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, LogicalId, Spec, Tags};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
 use infrakit_spi::{gojson, Any, Error, Result};
+use inotify::{Inotify, WatchMask};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::watch;
 
 /// The stored record of one instance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -26,6 +29,7 @@ struct Record {
 #[derive(Debug, Clone)]
 pub struct FileInstance {
     dir: PathBuf,
+    watcher: Arc<OnceLock<Option<watch::Sender<u64>>>>,
 }
 
 impl FileInstance {
@@ -34,7 +38,41 @@ impl FileInstance {
         let dir = dir.into();
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::failed(format!("instance directory {}: {e}", dir.display())))?;
-        Ok(FileInstance { dir })
+        Ok(FileInstance { dir, watcher: Arc::default() })
+    }
+
+    /// Starts (once) a thread that watches the directory with inotify and counts changes to instance files.
+    fn watch(&self) -> Option<watch::Receiver<u64>> {
+        let sender = self.watcher.get_or_init(|| {
+            let mut inotify = match Inotify::init() {
+                Ok(i) => i,
+                Err(e) => {
+                    tracing::warn!(error = %e, "inotify unavailable; changes are seen at the next resync");
+                    return None;
+                }
+            };
+            let mask = WatchMask::CREATE | WatchMask::DELETE | WatchMask::MOVED_TO | WatchMask::MOVED_FROM
+                | WatchMask::CLOSE_WRITE | WatchMask::DELETE_SELF;
+            if let Err(e) = inotify.watches().add(&self.dir, mask) {
+                tracing::warn!(dir = %self.dir.display(), error = %e, "cannot watch; changes are seen at the next resync");
+                return None;
+            }
+            let (tx, _) = watch::channel(0u64);
+            let thread_tx = tx.clone();
+            let spawned = std::thread::Builder::new().name("instance-file-watch".into()).spawn(move || {
+                let mut buffer = [0u8; 4096];
+                loop {
+                    let Ok(events) = inotify.read_events_blocking(&mut buffer) else { return };
+                    // Our own temporary files (".<id>.tmp") are not instances.
+                    let relevant = events.into_iter().any(|e| e.name.is_none_or(|n| !n.to_string_lossy().starts_with('.')));
+                    if relevant {
+                        thread_tx.send_modify(|n| *n += 1);
+                    }
+                }
+            });
+            spawned.ok().map(|_| tx)
+        });
+        sender.as_ref().map(|tx| tx.subscribe())
     }
 
     /// The directory holding the instance files.
@@ -142,6 +180,11 @@ impl Instance for FileInstance {
         }
         Ok(out)
     }
+
+    fn changes(&self) -> Option<Changes> {
+        let rx = self.watch()?;
+        Some(Box::pin(tokio_stream::StreamExt::map(tokio_stream::wrappers::WatchStream::from_changes(rx), |_| ())))
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +223,18 @@ mod tests {
         p.destroy(&a).await.unwrap();
         assert!(p.describe_instances(&filter, false).await.unwrap().is_empty());
         assert!(matches!(p.destroy(&a).await, Err(Error::NotFound(_))));
+    }
+
+    #[tokio::test]
+    async fn deleting_a_file_is_pushed() {
+        use tokio_stream::StreamExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let id = p.provision(spec(&[])).await.unwrap();
+        let mut changes = p.changes().expect("inotify works here");
+        std::fs::remove_file(dir.path().join(&id.0)).unwrap();
+        let got = tokio::time::timeout(std::time::Duration::from_secs(5), changes.next()).await;
+        assert_eq!(got, Ok(Some(())));
     }
 
     #[tokio::test]

@@ -190,9 +190,9 @@ impl GroupClient {
 
 #[async_trait]
 impl Group for GroupClient {
-    async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<String> {
+    async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<group::Commit> {
         let r: gm::CommitResponse = self.call("CommitGroup", &gm::CommitRequest { spec, pretend }).await?;
-        Ok(r.details)
+        Ok(group::Commit { details: r.details, plan: r.plan })
     }
 
     async fn free_group(&self, id: &group::Id) -> Result<()> {

@@ -61,11 +61,20 @@ pub struct GroupProperties {
     pub allocation: AllocationMethod,
 }
 
+/// What a commit did (or, with `pretend`, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Commit {
+    /// InfraKit v0.5's one-line text, such as `Managing 5 instances`.
+    pub details: String,
+    /// A structured plan (what is created, destroyed, rolled, in what order), when the plugin gives one.
+    pub plan: Option<Any>,
+}
+
 /// A group plugin: keeps groups of instances converged to their specs.
 #[async_trait]
 pub trait Group: Send + Sync {
     /// Starts managing the group or updates it; with `pretend`, only says what would happen.
-    async fn commit_group(&self, spec: Spec, pretend: bool) -> Result<String>;
+    async fn commit_group(&self, spec: Spec, pretend: bool) -> Result<Commit>;
     /// Stops managing the group, leaving its instances alone.
     async fn free_group(&self, id: &Id) -> Result<()>;
     /// Describes the group's instances.
@@ -74,6 +83,19 @@ pub trait Group: Send + Sync {
     async fn destroy_group(&self, id: &Id) -> Result<()>;
     /// Lists the specs of the groups being managed.
     async fn inspect_groups(&self) -> Result<Vec<Spec>>;
+}
+
+/// Rollout controls beyond InfraKit v0.5's Group API (served as `GroupControl/0.1.0`).
+#[async_trait]
+pub trait GroupControl: Send + Sync {
+    /// Pauses the group's rollout.
+    async fn pause(&self, id: &Id) -> Result<()>;
+    /// Resumes it (and releases a canary's hold).
+    async fn resume(&self, id: &Id) -> Result<()>;
+    /// Rolls back to the spec before the rollout.
+    async fn rollback(&self, id: &Id) -> Result<()>;
+    /// The group's status: counts, rollout, notes, as JSON.
+    async fn status(&self, id: &Id) -> Result<Any>;
 }
 
 #[cfg(test)]

@@ -97,6 +97,9 @@ pub fn tags_match(tags: &Tags, filter: &Tags) -> bool {
     filter.iter().all(|(k, v)| tags.get(k) == Some(v))
 }
 
+/// A stream of change notifications: each item says "the set of instances may have changed, list again".
+pub type Changes = std::pin::Pin<Box<dyn futures_core::Stream<Item = ()> + Send>>;
+
 /// An instance plugin: creates, tags, lists and destroys one kind of resource.
 #[async_trait]
 pub trait Instance: Send + Sync {
@@ -110,4 +113,10 @@ pub trait Instance: Send + Sync {
     async fn destroy(&self, id: &Id) -> Result<()>;
     /// Lists instances whose tags contain every pair of `tags`; with `properties`, includes current state.
     async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>>;
+
+    /// Pushes a notification whenever instances may have changed (a process exited, a file was deleted), so the
+    /// group controller reacts at once instead of at its next resync. `None` (the default) when it cannot watch.
+    fn changes(&self) -> Option<Changes> {
+        None
+    }
 }

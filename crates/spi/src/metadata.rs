@@ -92,6 +92,34 @@ impl<'de> Deserialize<'de> for Path {
     }
 }
 
+/// The node at `path` inside a JSON value (objects by key, arrays by index).
+pub fn value_at<'a>(root: &'a serde_json::Value, path: &Path) -> Option<&'a serde_json::Value> {
+    let mut node = root;
+    for seg in path.segments() {
+        node = match node {
+            serde_json::Value::Object(map) => map.get(seg)?,
+            serde_json::Value::Array(items) => {
+                items.get(seg.trim_start_matches('[').trim_end_matches(']').parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The children of the node at `path`: sorted keys of an object, `[i]` for an array, nothing for a scalar.
+pub fn children_at(root: &serde_json::Value, path: &Path) -> Option<Vec<String>> {
+    Some(match value_at(root, path)? {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<String> = map.keys().cloned().collect();
+            keys.sort();
+            keys
+        }
+        serde_json::Value::Array(items) => (0..items.len()).map(|i| format!("[{i}]")).collect(),
+        _ => Vec::new(),
+    })
+}
+
 /// A metadata plugin: a read-only namespace of values.
 #[async_trait]
 pub trait Metadata: Send + Sync {

@@ -21,6 +21,9 @@ pub struct CommitResponse {
     /// What was (or would be) done.
     #[serde(rename = "Details", default)]
     pub details: String,
+    /// The structured plan (an extension; Go clients ignore it).
+    #[serde(rename = "Plan", default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<infrakit_spi::Any>,
 }
 
 /// `Group.FreeGroup`, `Group.DescribeGroup` and `Group.DestroyGroup` params.

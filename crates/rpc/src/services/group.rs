@@ -30,8 +30,8 @@ impl Service for GroupService {
         match method {
             "CommitGroup" => {
                 let req: CommitRequest = params(raw)?;
-                let details = g.commit_group(req.spec, req.pretend).await?;
-                result(&CommitResponse { details })
+                let commit = g.commit_group(req.spec, req.pretend).await?;
+                result(&CommitResponse { details: commit.details, plan: commit.plan })
             }
             "FreeGroup" => {
                 let req: IdRequest = params(raw)?;

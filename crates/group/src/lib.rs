@@ -1,0 +1,16 @@
+//! The group controller: keeps groups of instances converged to their specs.
+//!
+//! - [`plan`]: the pure planner; [`reconciler`]: the state machine around it (members, intent ledger, rollout).
+//! - [`supervisor`]: the async loop per group that observes through the plugins, plans, and executes with bounded
+//!   concurrency, reacting to pushed changes at once and resyncing on a jittered interval.
+//! - [`plugin`]: the `Group` plugin (`Group/0.1.0`) over all supervised groups.
+
+pub mod clock;
+pub mod config;
+pub mod explain;
+pub mod model;
+pub mod plan;
+pub mod plugin;
+pub mod reconciler;
+pub mod rollout;
+pub mod supervisor;

@@ -1,0 +1,219 @@
+//! The `Group` plugin: validates and explains commits, runs one supervisor per group, and answers `Group/0.1.0`,
+//! `GroupControl/0.1.0` and `Metadata/0.1.0` (`specs/<ID>`, `groups/<ID>`).
+
+use crate::config::GroupConfig;
+use crate::explain::explain;
+use crate::supervisor::{execute, Deps, Snapshot, Supervisor};
+use async_trait::async_trait;
+use infrakit_spi::group::{self, Commit, Group, GroupControl, Id};
+use infrakit_spi::hash::GROUP_TAG;
+use infrakit_spi::instance::{Description, Tags};
+use infrakit_spi::metadata::{children_at, value_at, Metadata, Path};
+use infrakit_spi::{Any, Error, Result};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The group controller as a plugin.
+pub struct GroupPlugin {
+    deps: Arc<Deps>,
+    groups: Mutex<BTreeMap<Id, Supervisor>>,
+}
+
+fn not_watched(id: &Id) -> Error {
+    Error::NotFound(format!("Group '{id}' is not being watched"))
+}
+
+impl GroupPlugin {
+    /// A controller using `deps` for plugins, time and rollout storage.
+    pub fn new(deps: Deps) -> GroupPlugin {
+        GroupPlugin { deps: Arc::new(deps), groups: Mutex::new(BTreeMap::new()) }
+    }
+
+    /// Parses `spec` and has its flavor and instance plugins validate their properties. Nothing is changed.
+    pub async fn validate(&self, spec: &group::Spec) -> Result<GroupConfig> {
+        let cfg = GroupConfig::parse(spec)?;
+        let flavor = self.deps.lookup.flavor(&cfg.flavor.plugin).await.map_err(|e| {
+            Error::invalid(
+                "Properties.Flavor.Plugin",
+                format!("Failed to find Flavor plugin '{}': {e}", cfg.flavor.plugin),
+            )
+        })?;
+        flavor.validate(cfg.flavor.properties.as_ref(), &cfg.allocation_method()).await.map_err(|e| {
+            Error::invalid("Properties.Flavor.Properties", format!("{} rejected them: {e}", cfg.flavor.plugin))
+        })?;
+        let instance = self.deps.lookup.instance(&cfg.instance.plugin).await.map_err(|e| {
+            Error::invalid(
+                "Properties.Instance.Plugin",
+                format!("Failed to find Instance plugin '{}': {e}", cfg.instance.plugin),
+            )
+        })?;
+        instance.validate(cfg.instance.properties.as_ref()).await.map_err(|e| {
+            Error::invalid("Properties.Instance.Properties", format!("{} rejected them: {e}", cfg.instance.plugin))
+        })?;
+        Ok(cfg)
+    }
+
+    /// The latest snapshot of a group.
+    pub async fn snapshot(&self, id: &Id) -> Result<Arc<Snapshot>> {
+        self.groups.lock().await.get(id).map(|s| s.snapshot()).ok_or_else(|| not_watched(id))
+    }
+
+    /// A receiver of every new snapshot of a group (for `watch`).
+    pub async fn subscribe(&self, id: &Id) -> Result<tokio::sync::watch::Receiver<Arc<Snapshot>>> {
+        self.groups.lock().await.get(id).map(|s| s.subscribe()).ok_or_else(|| not_watched(id))
+    }
+
+    async fn list_members(&self, cfg: &GroupConfig) -> Result<Vec<Description>> {
+        let instance = self.deps.lookup.instance(&cfg.instance.plugin).await?;
+        let filter: Tags = [(GROUP_TAG.to_string(), cfg.id().0.clone())].into();
+        instance.describe_instances(&filter, false).await
+    }
+
+    fn metadata_tree(snaps: &[(Id, Arc<Snapshot>)]) -> serde_json::Value {
+        let mut specs = serde_json::Map::new();
+        let mut groups = serde_json::Map::new();
+        for (id, s) in snaps {
+            let spec = serde_json::to_value(&s.config.spec).unwrap_or_default();
+            specs.insert(id.0.clone(), spec);
+            let status = serde_json::to_value(&s.status).unwrap_or_default();
+            groups.insert(
+                id.0.clone(),
+                json!({"Size": s.config.target(), "Instances": s.members.len(), "Status": status}),
+            );
+        }
+        json!({"specs": specs, "groups": groups})
+    }
+}
+
+#[async_trait]
+impl Group for GroupPlugin {
+    async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<Commit> {
+        // Validation talks to plugins and holds no lock, so a slow plugin never blocks other groups.
+        let cfg = self.validate(&spec).await?;
+        let id = cfg.id().clone();
+        let existing = self.groups.lock().await.get(&id).map(|s| s.snapshot());
+        let (details, diff) = match &existing {
+            Some(snap) => explain(Some(&snap.config), &cfg, &snap.members),
+            None => explain(None, &cfg, &self.list_members(&cfg).await.unwrap_or_default()),
+        };
+        let plan = Some(Any::from_value(&diff)?);
+        if pretend {
+            return Ok(Commit { details, plan });
+        }
+        let mut groups = self.groups.lock().await;
+        match groups.get(&id) {
+            Some(sup) => sup.update(cfg).await?,
+            None => {
+                let rollout = self.deps.store.load(&id).await?;
+                if let Some(r) = &rollout {
+                    tracing::info!(group = %id, to = %r.to_hash, "resuming a stored rollout");
+                }
+                groups.insert(id, Supervisor::start(cfg, rollout, self.deps.clone()));
+            }
+        }
+        Ok(Commit { details, plan })
+    }
+
+    async fn free_group(&self, id: &Id) -> Result<()> {
+        let sup = self.groups.lock().await.remove(id).ok_or_else(|| not_watched(id))?;
+        sup.stop().await;
+        Ok(())
+    }
+
+    async fn describe_group(&self, id: &Id) -> Result<group::Description> {
+        let snap = self.snapshot(id).await?;
+        Ok(group::Description { instances: snap.members.clone(), converged: snap.status.converged })
+    }
+
+    async fn destroy_group(&self, id: &Id) -> Result<()> {
+        let sup = self.groups.lock().await.remove(id).ok_or_else(|| not_watched(id))?;
+        let cfg = sup.snapshot().config.clone();
+        sup.stop().await;
+        let _ = self.deps.store.remove(id).await;
+        let instance = self.deps.lookup.instance(&cfg.instance.plugin).await?;
+        let flavor = self.deps.lookup.flavor(&cfg.flavor.plugin).await?;
+        let members = self.list_members(&cfg).await?;
+        let cfg = Arc::new(cfg);
+        let limit = Arc::new(tokio::sync::Semaphore::new(self.deps.options.max_parallel.max(1)));
+        let mut tasks = Vec::new();
+        for d in members {
+            let (instance, flavor, cfg, limit) = (instance.clone(), flavor.clone(), cfg.clone(), limit.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let action = crate::model::Action::Destroy {
+                    id: d.id.clone(),
+                    reason: crate::model::DestroyReason::GroupDestroyed,
+                };
+                execute(action, &cfg, instance.as_ref(), flavor.as_ref(), Some(d)).await
+            }));
+        }
+        let mut failed = Vec::new();
+        for t in tasks {
+            if let Ok(crate::model::Outcome::DestroyFailed { id, error }) = t.await {
+                failed.push(format!("{id}: {error}"));
+            }
+        }
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::failed(format!(
+                "group {id} freed, but {} instance(s) could not be destroyed: {}",
+                failed.len(),
+                failed.join("; ")
+            )))
+        }
+    }
+
+    async fn inspect_groups(&self) -> Result<Vec<group::Spec>> {
+        Ok(self.groups.lock().await.values().map(|s| s.snapshot().config.spec.clone()).collect())
+    }
+}
+
+#[async_trait]
+impl GroupControl for GroupPlugin {
+    async fn pause(&self, id: &Id) -> Result<()> {
+        let groups = self.groups.lock().await;
+        groups.get(id).ok_or_else(|| not_watched(id))?.pause().await
+    }
+
+    async fn resume(&self, id: &Id) -> Result<()> {
+        let groups = self.groups.lock().await;
+        groups.get(id).ok_or_else(|| not_watched(id))?.resume().await
+    }
+
+    async fn rollback(&self, id: &Id) -> Result<()> {
+        let groups = self.groups.lock().await;
+        groups.get(id).ok_or_else(|| not_watched(id))?.rollback().await.map(|_| ())
+    }
+
+    async fn status(&self, id: &Id) -> Result<Any> {
+        let snap = self.snapshot(id).await?;
+        Any::from_value(&json!({
+            "ID": id,
+            "Hash": snap.config.hash,
+            "Passes": snap.passes,
+            "Error": snap.error,
+            "Status": snap.status,
+        }))
+    }
+}
+
+#[async_trait]
+impl Metadata for GroupPlugin {
+    async fn list(&self, path: &Path) -> Result<Option<Vec<String>>> {
+        let snaps: Vec<(Id, Arc<Snapshot>)> =
+            self.groups.lock().await.iter().map(|(id, s)| (id.clone(), s.snapshot())).collect();
+        Ok(children_at(&Self::metadata_tree(&snaps), path))
+    }
+
+    async fn get(&self, path: &Path) -> Result<Option<Any>> {
+        let snaps: Vec<(Id, Arc<Snapshot>)> =
+            self.groups.lock().await.iter().map(|(id, s)| (id.clone(), s.snapshot())).collect();
+        match value_at(&Self::metadata_tree(&snaps), path) {
+            Some(v) => Ok(Some(Any::from_value(v)?)),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The group's state machine, still without I/O: it folds listings and action outcomes into members, the intent
+//! ledger and the rollout, and asks the planner what to do next. The supervisor feeds it; tests drive it directly.
+
+use crate::clock::Millis;
+use crate::config::GroupConfig;
+use crate::model::{Action, Ledger, Member, Outcome};
+use crate::plan::{plan, Input, Plan};
+use crate::rollout::{Rollout, RolloutState};
+use infrakit_spi::flavor::Health;
+use infrakit_spi::hash::CONFIG_SHA_TAG;
+use infrakit_spi::instance::{Description, Id};
+use infrakit_spi::{Error, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A group's state as reported by `describe` and `watch`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    /// Target number of instances.
+    pub target: u64,
+    /// Instances listed.
+    pub listed: u64,
+    /// Listed instances running the current config.
+    pub current: u64,
+    /// Healthy instances.
+    pub healthy: u64,
+    /// Creates in flight.
+    pub creating: u64,
+    /// Destroys in flight or waiting for a retry.
+    pub destroying: u64,
+    /// True when the group matches its spec and nothing is in flight.
+    pub converged: bool,
+    /// The rollout, if any.
+    pub rollout: Option<Rollout>,
+    /// True while more instances are unhealthy than allowed.
+    pub outage: bool,
+    /// What a person should know.
+    pub notes: Vec<String>,
+}
+
+/// The group's state machine.
+#[derive(Debug, Clone)]
+pub struct Reconciler {
+    config: GroupConfig,
+    members: Vec<Member>,
+    ledger: Ledger,
+    rollout: Option<Rollout>,
+    last: Plan,
+    observed: bool,
+}
+
+impl Reconciler {
+    /// A reconciler for `config`, resuming `rollout` if one was stored.
+    pub fn new(config: GroupConfig, rollout: Option<Rollout>) -> Reconciler {
+        Reconciler {
+            config,
+            members: Vec::new(),
+            ledger: Ledger::default(),
+            rollout,
+            last: Plan::default(),
+            observed: false,
+        }
+    }
+
+    /// The spec.
+    pub fn config(&self) -> &GroupConfig {
+        &self.config
+    }
+
+    /// Members as last observed.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// The intent ledger.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The rollout, if any.
+    pub fn rollout(&self) -> Option<&Rollout> {
+        self.rollout.as_ref()
+    }
+
+    /// Folds a fresh listing and the flavor's health verdicts into the members.
+    pub fn observe(&mut self, now: Millis, listing: Vec<Description>, health: &BTreeMap<Id, Health>) {
+        let previous: BTreeMap<Id, Member> = self.members.drain(..).map(|m| (m.id().clone(), m)).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for desc in listing {
+            if !seen.insert(desc.id.clone()) {
+                continue; // a provider that lists an instance twice
+            }
+            let h = health.get(&desc.id).copied().unwrap_or_default();
+            let prev = previous.get(&desc.id);
+            let hash = desc.tags.get(CONFIG_SHA_TAG).cloned();
+            let first_seen = prev.map(|p| p.first_seen).unwrap_or(now);
+            let unhealthy_since = match h {
+                Health::Unhealthy => Some(prev.and_then(|p| p.unhealthy_since).unwrap_or(now)),
+                _ => None,
+            };
+            let healthy_since = match h {
+                Health::Healthy => Some(prev.and_then(|p| p.healthy_since).unwrap_or(now)),
+                _ => None,
+            };
+            let healthy_count = match h {
+                Health::Healthy => prev.map(|p| p.healthy_count).unwrap_or(0) + 1,
+                _ => 0,
+            };
+            self.members.push(Member {
+                desc,
+                hash,
+                health: h,
+                first_seen,
+                unhealthy_since,
+                healthy_since,
+                healthy_count,
+            });
+        }
+        let listed: BTreeMap<Id, &Member> = self.members.iter().map(|m| (m.id().clone(), m)).collect();
+        self.ledger.observe(&listed, now);
+        self.observed = true;
+    }
+
+    /// Plans a pass and records every action in the ledger before it is returned for sending.
+    pub fn plan(&mut self, now: Millis) -> Plan {
+        if !self.observed {
+            return Plan::default();
+        }
+        let mut p = plan(Input {
+            config: &self.config,
+            members: &self.members,
+            ledger: &self.ledger,
+            rollout: self.rollout.as_ref(),
+            now,
+        });
+        let logical: BTreeMap<Id, _> =
+            self.members.iter().map(|m| (m.id().clone(), m.desc.logical_id.clone())).collect();
+        for action in p.actions.iter_mut() {
+            if let Action::Provision { intent, .. } = action {
+                *intent = self.ledger.next_key();
+            }
+            self.ledger.begin(action, &self.config.hash, now, |id| logical.get(id).cloned().flatten());
+        }
+        self.rollout = p.rollout.clone();
+        self.last = p.clone();
+        p
+    }
+
+    /// Records how an action ended.
+    pub fn complete(&mut self, outcome: &Outcome, now: Millis) {
+        self.ledger.complete(outcome, now);
+    }
+
+    /// Applies a new spec. A changed config hash starts a rollout that remembers the previous spec for rollback;
+    /// a size-only change never rolls.
+    pub fn update(&mut self, config: GroupConfig, now: Millis) {
+        if config.hash != self.config.hash {
+            let mut r = Rollout::new(config.id().clone(), config.hash.clone(), Some(self.config.spec.clone()), now);
+            if let Some(c) = config.updating.canary {
+                r.keep_outdated = Some(config.target().saturating_sub(c));
+            }
+            self.rollout = Some(r);
+        }
+        self.config = config;
+    }
+
+    /// Pauses the rollout.
+    pub fn pause(&mut self, reason: &str) -> Result<()> {
+        let r = self
+            .rollout
+            .as_mut()
+            .ok_or_else(|| Error::NotFound(format!("group {} has no rollout", self.config.id())))?;
+        r.state = RolloutState::Paused { reason: reason.to_string() };
+        Ok(())
+    }
+
+    /// Resumes a paused rollout (and releases a canary's hold).
+    pub fn resume(&mut self, now: Millis) -> Result<()> {
+        let r = self
+            .rollout
+            .as_mut()
+            .ok_or_else(|| Error::NotFound(format!("group {} has no rollout", self.config.id())))?;
+        r.state = RolloutState::Running;
+        r.keep_outdated = None;
+        r.last_progress = now;
+        Ok(())
+    }
+
+    /// Rolls back to the spec before the current rollout; returns the spec now in force.
+    pub fn rollback(&mut self, now: Millis) -> Result<GroupConfig> {
+        let id = self.config.id().clone();
+        let r =
+            self.rollout.as_ref().ok_or_else(|| Error::NotFound(format!("group {id} has no rollout to roll back")))?;
+        let previous = r
+            .previous
+            .clone()
+            .ok_or_else(|| Error::NotFound(format!("group {id}: the spec before this rollout is not known")))?;
+        let old = GroupConfig::parse(&previous)?;
+        let mut back = Rollout::new(id, old.hash.clone(), Some(self.config.spec.clone()), now);
+        back.is_rollback = true;
+        self.config = old.clone();
+        self.rollout = Some(back);
+        Ok(old)
+    }
+
+    /// The group's state.
+    pub fn status(&self) -> Status {
+        let hash = &self.config.hash;
+        let current =
+            self.members.iter().filter(|m| m.hash.as_deref() == Some(hash.as_str()) || m.is_bootstrap()).count();
+        let target = self.config.target();
+        let converged = self.observed
+            && self.ledger.creating.is_empty()
+            && self.ledger.destroying.is_empty()
+            && self.rollout.is_none()
+            && current as u64 == target
+            && self.members.len() as u64 == target
+            && !self.last.outage;
+        Status {
+            target,
+            listed: self.members.len() as u64,
+            current: current as u64,
+            healthy: self.members.iter().filter(|m| m.health == Health::Healthy).count() as u64,
+            creating: self.ledger.creating.len() as u64,
+            destroying: self.ledger.destroying.len() as u64,
+            converged,
+            rollout: self.rollout.clone(),
+            outage: self.last.outage,
+            notes: self.last.notes.clone(),
+        }
+    }
+}

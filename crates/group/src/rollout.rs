@@ -1,0 +1,120 @@
+//! Rollouts as durable values: everything needed to resume a rolling update after a restart or a failover.
+
+use crate::clock::Millis;
+use async_trait::async_trait;
+use infrakit_spi::group::{self, Id as GroupId};
+use infrakit_spi::instance::Id;
+use infrakit_spi::Result;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+/// Where a rollout stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RolloutState {
+    /// Replacing outdated instances.
+    Running,
+    /// Stopped; waits for `resume` or `rollback`. The reason says who or what paused it.
+    Paused {
+        /// Why it paused.
+        reason: String,
+    },
+    /// Finished: every instance runs the target config.
+    Done,
+}
+
+/// A rolling update from one config to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rollout {
+    /// The group.
+    pub group: GroupId,
+    /// The config hash being rolled to.
+    pub to_hash: String,
+    /// The hash rolled from (the most common outdated hash when it started).
+    pub from_hash: Option<String>,
+    /// The spec before this rollout, for rollback.
+    pub previous: Option<group::Spec>,
+    /// True when this rollout is itself a rollback.
+    pub is_rollback: bool,
+    /// State.
+    pub state: RolloutState,
+    /// When it started.
+    pub started: Millis,
+    /// When it last made progress (an outdated instance left, or a new one became available).
+    pub last_progress: Millis,
+    /// Outdated instances left at the last progress.
+    pub outdated_left: u64,
+    /// Target-config instances available at the last progress.
+    pub available: u64,
+    /// Instances replaced so far.
+    pub replaced: u64,
+    /// New instances that failed (unhealthy past their timeout).
+    pub failed: BTreeSet<Id>,
+    /// Outdated instances to keep until resumed (a canary keeps all but the canaries).
+    pub keep_outdated: Option<u64>,
+    /// The last failure, if any.
+    pub last_failure: Option<String>,
+}
+
+impl Rollout {
+    /// A new running rollout to `to_hash`.
+    pub fn new(group: GroupId, to_hash: String, previous: Option<group::Spec>, now: Millis) -> Rollout {
+        Rollout {
+            group,
+            to_hash,
+            from_hash: None,
+            previous,
+            is_rollback: false,
+            state: RolloutState::Running,
+            started: now,
+            last_progress: now,
+            outdated_left: 0,
+            available: 0,
+            replaced: 0,
+            failed: BTreeSet::new(),
+            keep_outdated: None,
+            last_failure: None,
+        }
+    }
+
+    /// True while it should move.
+    pub fn is_running(&self) -> bool {
+        self.state == RolloutState::Running
+    }
+}
+
+/// Where rollouts are kept. The HA manager stores them in etcd; a single process keeps them in memory.
+#[async_trait]
+pub trait RolloutStore: Send + Sync {
+    /// Saves (or replaces) the rollout of its group.
+    async fn save(&self, rollout: &Rollout) -> Result<()>;
+    /// Loads a group's rollout.
+    async fn load(&self, group: &GroupId) -> Result<Option<Rollout>>;
+    /// Forgets a group's rollout.
+    async fn remove(&self, group: &GroupId) -> Result<()>;
+}
+
+/// Rollouts in memory, shared by every controller that holds the same store.
+#[derive(Debug, Default)]
+pub struct MemoryRolloutStore(Mutex<BTreeMap<GroupId, Rollout>>);
+
+#[async_trait]
+impl RolloutStore for MemoryRolloutStore {
+    async fn save(&self, rollout: &Rollout) -> Result<()> {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(rollout.group.clone(), rollout.clone());
+        }
+        Ok(())
+    }
+
+    async fn load(&self, group: &GroupId) -> Result<Option<Rollout>> {
+        Ok(self.0.lock().ok().and_then(|m| m.get(group).cloned()))
+    }
+
+    async fn remove(&self, group: &GroupId) -> Result<()> {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(group);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,229 @@
+//! Scenario scripts: given a group, when something happens, then the controller does the right thing.
+
+mod common;
+
+use common::*;
+use infrakit_group::rollout::RolloutState;
+use infrakit_spi::flavor::Health;
+
+const FAST_HEALTH: &str = r#","Health":{"Grace":"0s","Timeout":"10s","MaxUnhealthy":2}"#;
+
+#[test]
+fn heal_a_missing_cattle() {
+    // Given a converged group of 3.
+    let mut sim = Sim::new(cattle(3, "1", ""));
+    sim.run_until_converged(10);
+    assert_eq!(sim.instances().len(), 3);
+    // When one instance disappears.
+    let victim = sim.ids().into_iter().next().unwrap();
+    sim.kill(&victim);
+    // Then one pass later there are 3 again, and the victim is not among them.
+    sim.step();
+    assert_eq!(sim.instances().len(), 3);
+    assert!(!sim.ids().contains(&victim));
+}
+
+#[test]
+fn heal_a_missing_pet_with_its_attachment() {
+    let mut sim = Sim::new(pets(&["10.0.0.1", "10.0.0.2", "10.0.0.3"], "1", ""));
+    sim.run_until_converged(10);
+    let old = sim.holder_of("10.0.0.2")[0].desc.id.clone();
+    sim.kill(&old);
+    sim.step();
+    let new = sim.holder_of("10.0.0.2");
+    assert_eq!(new.len(), 1, "exactly one instance holds the logical ID");
+    assert_ne!(new[0].desc.id, old);
+    assert_eq!(new[0].attachments[0].id, "vol-10.0.0.2", "the replacement gets the same volume");
+}
+
+#[test]
+fn replace_an_unhealthy_instance_after_its_timeout() {
+    let mut sim = Sim::new(cattle(3, "1", FAST_HEALTH));
+    sim.run_until_converged(10);
+    let sick = sim.ids().into_iter().next().unwrap();
+    sim.health.insert(sick.clone(), Health::Unhealthy);
+    sim.step();
+    sim.advance(5_000);
+    sim.step();
+    assert!(sim.ids().contains(&sick), "not before its timeout");
+    sim.advance(6_000);
+    sim.step();
+    sim.step();
+    assert!(!sim.ids().contains(&sick), "replaced after its timeout");
+    assert_eq!(sim.instances().len(), 3);
+}
+
+#[test]
+fn max_unhealthy_short_circuits_remediation() {
+    let mut sim = Sim::new(cattle(4, "1", r#","Health":{"Grace":"0s","Timeout":"1s","MaxUnhealthy":1}"#));
+    sim.run_until_converged(10);
+    let before = sim.ids();
+    for id in before.iter().take(2) {
+        sim.health.insert(id.clone(), Health::Unhealthy);
+    }
+    for _ in 0..5 {
+        sim.advance(2_000);
+        sim.step();
+    }
+    assert_eq!(sim.ids(), before, "nothing is destroyed during an outage");
+    let status = sim.recon.status();
+    assert!(status.outage);
+    assert!(status.notes.iter().any(|n| n.contains("outage")), "{:?}", status.notes);
+}
+
+#[test]
+fn rolling_update_pauses_on_failure() {
+    let mut sim = Sim::new(cattle(4, "1", FAST_HEALTH));
+    sim.run_until_converged(10);
+    let old_hash = sim.config().hash.clone();
+    // When a commit brings a config whose instances are unhealthy.
+    sim.commit(cattle(4, "2", FAST_HEALTH));
+    let new_hash = sim.config().hash.clone();
+    sim.bad_hashes.insert(new_hash.clone());
+    for _ in 0..20 {
+        sim.advance(1_000);
+        sim.step();
+    }
+    // Then the rollout pauses after the first failure; most old instances are untouched.
+    let r = sim.recon.rollout().cloned().expect("rollout kept");
+    assert!(matches!(r.state, RolloutState::Paused { .. }), "{:?}", r.state);
+    assert!(sim.hashes()[&old_hash] >= 3, "{:?}", sim.hashes());
+    assert_eq!(sim.instances().len(), 4);
+}
+
+#[test]
+fn automatic_rollback() {
+    let policy = r#","Health":{"Grace":"0s","Timeout":"2s","MaxUnhealthy":2},"Updating":{"FailureAction":"rollback"}"#;
+    let mut sim = Sim::new(cattle(4, "1", policy));
+    sim.run_until_converged(10);
+    let old_hash = sim.config().hash.clone();
+    sim.commit(cattle(4, "2", policy));
+    sim.bad_hashes.insert(sim.config().hash.clone());
+    for _ in 0..40 {
+        sim.advance(1_000);
+        sim.step();
+    }
+    assert_eq!(sim.config().hash, old_hash, "the spec in force is the old one again");
+    assert_eq!(sim.hashes().get(&old_hash), Some(&4), "{:?}", sim.hashes());
+    assert!(sim.recon.status().converged);
+}
+
+#[test]
+fn resume_after_restart() {
+    let mut sim = Sim::new(cattle(6, "1", ""));
+    sim.run_until_converged(10);
+    sim.commit(cattle(6, "2", ""));
+    let new_hash = sim.config().hash.clone();
+    for _ in 0..4 {
+        sim.step();
+    }
+    let done_before = sim.hashes().get(&new_hash).copied().unwrap_or(0);
+    assert!(done_before > 0 && done_before < 6, "mid-rollout: {:?}", sim.hashes());
+    // The controller restarts: a new reconciler with the stored rollout and the same provider.
+    let stored = sim.recon.rollout().cloned().expect("rollout");
+    let provider = std::mem::take(&mut sim.provider);
+    let mut sim2 = Sim::resume(cattle(6, "2", ""), Some(stored));
+    sim2.provider = provider;
+    sim2.run_until_converged(50);
+    assert_eq!(sim2.hashes().get(&new_hash), Some(&6));
+    assert_eq!(sim2.instances().len(), 6, "no duplicates after the restart");
+}
+
+#[test]
+fn scale_without_roll() {
+    let mut sim = Sim::new(cattle(3, "1", ""));
+    sim.run_until_converged(10);
+    let before = sim.ids();
+    sim.commit(cattle(5, "1", ""));
+    assert!(sim.recon.rollout().is_none());
+    sim.run_until_converged(10);
+    assert_eq!(sim.instances().len(), 5);
+    assert!(before.is_subset(&sim.ids()), "no existing instance was replaced");
+    sim.commit(cattle(2, "1", ""));
+    sim.run_until_converged(10);
+    assert_eq!(sim.instances().len(), 2);
+}
+
+#[test]
+fn rolling_update_respects_max_unavailable() {
+    let mut sim = Sim::new(cattle(10, "1", r#","Updating":{"MaxUnavailable":3}"#));
+    sim.run_until_converged(10);
+    sim.commit(cattle(10, "2", r#","Updating":{"MaxUnavailable":3}"#));
+    let new_hash = sim.config().hash.clone();
+    let mut steps = 0;
+    while sim.hashes().get(&new_hash) != Some(&10) && steps < 100 {
+        sim.step();
+        steps += 1;
+        assert!(sim.instances().len() >= 7, "never more than 3 unavailable");
+        assert!(sim.instances().len() <= 10);
+    }
+    assert_eq!(sim.hashes().get(&new_hash), Some(&10));
+}
+
+#[test]
+fn pets_roll_one_at_a_time_leader_last() {
+    let extra = r#","Updating":{"Last":["10.0.0.1"]}"#;
+    let mut sim = Sim::new(pets(&["10.0.0.1", "10.0.0.2", "10.0.0.3"], "1", extra));
+    sim.run_until_converged(10);
+    sim.commit(pets(&["10.0.0.1", "10.0.0.2", "10.0.0.3"], "2", extra));
+    let new_hash = sim.config().hash.clone();
+    let mut order = Vec::new();
+    for _ in 0..40 {
+        sim.step();
+        assert!(sim.instances().len() >= 2, "one at a time");
+        for lid in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+            let holders = sim.holder_of(lid);
+            assert!(holders.len() <= 1, "never two instances on {lid}");
+            if holders.first().is_some_and(|f| f.desc.tags.get("infrakit.config_sha") == Some(&new_hash))
+                && !order.contains(&lid)
+            {
+                order.push(lid);
+            }
+        }
+    }
+    assert_eq!(order.len(), 3);
+    assert_eq!(order[2], "10.0.0.1", "the leader's member rolls last: {order:?}");
+}
+
+#[test]
+fn canary_pauses_until_resumed() {
+    let extra = r#","Updating":{"Canary":2}"#;
+    let mut sim = Sim::new(cattle(6, "1", extra));
+    sim.run_until_converged(10);
+    sim.commit(cattle(6, "2", extra));
+    let new_hash = sim.config().hash.clone();
+    for _ in 0..30 {
+        sim.step();
+    }
+    assert_eq!(sim.hashes().get(&new_hash), Some(&2), "only the canaries: {:?}", sim.hashes());
+    sim.recon.resume(sim.now).unwrap();
+    sim.run_until_converged(60);
+    assert_eq!(sim.hashes().get(&new_hash), Some(&6));
+}
+
+#[test]
+fn bootstrap_instance_is_adopted_without_a_roll() {
+    let mut sim = Sim::new(cattle(2, "1", ""));
+    let id = infrakit_spi::instance::Id("seed".into());
+    let tags = [
+        ("infrakit.group".to_string(), "web".to_string()),
+        ("infrakit.config_sha".to_string(), "bootstrap".to_string()),
+    ];
+    sim.provider.insert(
+        id.clone(),
+        Fake {
+            desc: infrakit_spi::instance::Description {
+                id: id.clone(),
+                logical_id: None,
+                tags: tags.into(),
+                properties: None,
+            },
+            visible_at: 0,
+            attachments: vec![],
+        },
+    );
+    sim.run_until_converged(10);
+    assert!(sim.ids().contains(&id), "the bootstrap instance is kept");
+    assert_eq!(sim.provider[&id].desc.tags["infrakit.config_sha"], sim.config().hash);
+    assert_eq!(sim.instances().len(), 2);
+}
