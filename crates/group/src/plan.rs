@@ -205,7 +205,7 @@ pub fn plan(input: Input<'_>) -> Plan {
 
     let backing_off = now < ledger.create_not_before;
     if cfg.is_pets() {
-        plan_pet_creates(cfg, &active, ledger, backing_off, &mut out);
+        plan_pet_creates(cfg, members, &active, ledger, backing_off, &mut out);
     } else {
         let keep = match &rollout {
             Some(r) if r.is_running() => r.keep_outdated.unwrap_or(0),
@@ -252,7 +252,14 @@ pub fn plan(input: Input<'_>) -> Plan {
     out
 }
 
-fn plan_pet_creates(cfg: &GroupConfig, active: &[&Member], ledger: &Ledger, backing_off: bool, out: &mut Plan) {
+fn plan_pet_creates(
+    cfg: &GroupConfig,
+    members: &[Member],
+    active: &[&Member],
+    ledger: &Ledger,
+    backing_off: bool,
+    out: &mut Plan,
+) {
     for lid in &cfg.allocation.logical_ids {
         let present = active.iter().any(|m| m.logical_id() == Some(lid));
         let pending = ledger.creating.values().any(|c| c.logical_id.as_ref() == Some(lid));
@@ -261,8 +268,9 @@ fn plan_pet_creates(cfg: &GroupConfig, active: &[&Member], ledger: &Ledger, back
             .destroying
             .values()
             .any(|d| d.logical_id.as_ref() == Some(lid) && !matches!(d.state, DestroyState::Done { .. }));
+        // ... and one being destroyed in this very pass is not gone yet either.
         let doomed_holder = out.actions.iter().any(|a| match a {
-            Action::Destroy { id, .. } => active.iter().any(|m| m.id() == id && m.logical_id() == Some(lid)),
+            Action::Destroy { id, .. } => members.iter().any(|m| m.id() == id && m.logical_id() == Some(lid)),
             _ => false,
         });
         if present || pending || held || doomed_holder {
