@@ -2,15 +2,21 @@
 
 use crate::Context;
 use anyhow::{bail, Result};
+use infrakit_group::clock::SystemClock;
+use infrakit_group::plugin::GroupPlugin;
+use infrakit_group::rollout::MemoryRolloutStore;
+use infrakit_group::supervisor::{Deps, Options};
 use infrakit_plugins::flavor_combo::ComboFlavor;
 use infrakit_plugins::flavor_vanilla::VanillaFlavor;
 use infrakit_plugins::instance_file::FileInstance;
+use infrakit_rpc::services::GroupControlService;
 use infrakit_rpc::ServerBuilder;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Built-in plugin kinds, with a line of help each.
 pub const KINDS: &[(&str, &str)] = &[
+    ("group", "the group controller: keeps groups converged, heals, rolls out (Group/0.1.0, GroupControl, Metadata)"),
     ("instance-file", "instances are JSON files in --dir (InfraKit's example plugin, same file format)"),
     ("flavor-vanilla", "adds Init lines, Tags and Attachments from its properties; always healthy"),
     ("flavor-combo", "runs the flavors listed in its properties and merges their results"),
@@ -22,6 +28,16 @@ pub struct BuiltinOptions {
     /// Directory of instance-file's instances [default: $INFRAKIT_HOME/instance-file or ~/.infrakit/instance-file].
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// The group controller's safety-net resync interval; pushed changes are handled at once regardless.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub poll_interval: std::time::Duration,
+    /// At most this many creates and destroys at once per group.
+    #[arg(long, default_value_t = 32)]
+    pub max_parallel: usize,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    infrakit_group::config::parse_duration(s).map(std::time::Duration::from_millis)
 }
 
 fn default_home() -> PathBuf {
@@ -36,6 +52,17 @@ fn default_home() -> PathBuf {
 pub fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context) -> Result<ServerBuilder> {
     let builder = ServerBuilder::new(name);
     Ok(match kind {
+        "group" => {
+            let deps = Deps {
+                lookup: ctx.registry.clone(),
+                clock: Arc::new(SystemClock),
+                store: Arc::new(MemoryRolloutStore::default()),
+                options: Options { resync: opts.poll_interval, max_parallel: opts.max_parallel, ..Options::default() },
+            };
+            let plugin = Arc::new(GroupPlugin::new(deps));
+            ctx.registry.add_group(name, plugin.clone());
+            builder.metadata(plugin.clone()).group(plugin.clone()).service(Arc::new(GroupControlService(plugin)))
+        }
         "instance-file" => {
             let dir = opts.dir.clone().unwrap_or_else(|| default_home().join("instance-file"));
             let plugin = Arc::new(FileInstance::new(&dir)?);

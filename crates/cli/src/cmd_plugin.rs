@@ -162,24 +162,34 @@ async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
     if targets.is_empty() {
         bail!("name the plugins to stop, or use --all");
     }
+    // One process may host several plugins: signal each process once, then wait for all of its sockets to go.
+    let mut by_pid: std::collections::BTreeMap<i32, Vec<String>> = std::collections::BTreeMap::new();
     for name in targets {
         let pid_file = dir.join(format!("{name}.pid"));
-        let text = std::fs::read_to_string(&pid_file).with_context(|| format!("plugin {name}: no PID file"))?;
+        let text = match std::fs::read_to_string(&pid_file) {
+            Ok(t) => t,
+            Err(_) if !dir.join(&name).exists() => continue, // stopped meanwhile, with the process hosting it
+            Err(e) => bail!("plugin {name}: cannot read {}: {e}", pid_file.display()),
+        };
         let pid: i32 = text.trim().parse().with_context(|| format!("{}: not a PID", pid_file.display()))?;
+        by_pid.entry(pid).or_default().push(name);
+    }
+    for (pid, names) in by_pid {
         // SAFETY: kill(2) with a PID read from the plugin's own PID file and a fixed signal number.
         if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
             let err = std::io::Error::last_os_error();
-            bail!("plugin {name}: cannot signal PID {pid}: {err}");
+            bail!("plugin {}: cannot signal PID {pid}: {err}", names.join(", "));
         }
-        let socket = dir.join(&name);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while socket.exists() && tokio::time::Instant::now() < deadline {
+        while names.iter().any(|n| dir.join(n).exists()) && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        if socket.exists() {
-            bail!("plugin {name} (PID {pid}) did not stop within 10s");
+        if names.iter().any(|n| dir.join(n).exists()) {
+            bail!("plugin {} (PID {pid}) did not stop within 10s", names.join(", "));
         }
-        println!("stopped {name}");
+        for name in names {
+            println!("stopped {name}");
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod builtins;
 mod cmd_flavor;
+mod cmd_group;
 mod cmd_instance;
 mod cmd_plugin;
 mod input;
@@ -51,6 +52,8 @@ enum Command {
     Instance(cmd_instance::InstanceCmd),
     /// Talk to a flavor plugin.
     Flavor(cmd_flavor::FlavorCmd),
+    /// Manage groups: commit specs, watch them converge, scale, roll out, roll back.
+    Group(cmd_group::GroupCmd),
     /// Print the version and the plugin interface versions spoken.
     Version,
 }
@@ -97,6 +100,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Plugin(cmd) => cmd_plugin::run(cmd, &ctx).await,
         Command::Instance(cmd) => cmd_instance::run(cmd, &ctx).await,
         Command::Flavor(cmd) => cmd_flavor::run(cmd, &ctx).await,
+        Command::Group(cmd) => cmd_group::run(cmd, &ctx).await,
         Command::Version => {
             use infrakit_spi::plugin::versions;
             println!("infrakit {}", env!("CARGO_PKG_VERSION"));

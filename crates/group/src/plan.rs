@@ -229,8 +229,11 @@ pub fn plan(input: Input<'_>) -> Plan {
             }
         }
 
-        // Scale down: beyond size (plus surge while rolling), the least useful go first.
-        let live = active.len() as u64 + ledger.creating.len() as u64;
+        // Scale down: beyond size (plus surge while rolling), the least useful go first. A create still waiting
+        // for its answer may already be in the listing, so it is not counted here: counting it twice would destroy
+        // a good instance; leaving it out only defers a destroy to the pass after its answer.
+        let known_pending = ledger.creating.values().filter(|c| c.provisioned.is_some()).count() as u64;
+        let live = active.len() as u64 + known_pending;
         let surplus = live.saturating_sub(n + surge);
         if surplus > 0 && !out.outage {
             let mut order = active.clone();

@@ -46,6 +46,7 @@ proptest! {
             sim.step();
             prop_assert!(sim.instances().len() as u64 <= limit,
                 "{} instances exist, more than size + maxSurge = {limit} (step {step})", sim.instances().len());
+            prop_assert_eq!(sim.needless_destroys, 0, "a good instance was destroyed to scale down (step {})", step);
         }
         // The faults stop: the group converges to exactly the spec, nothing leaked.
         sim.faults = Faults::default();

@@ -137,6 +137,17 @@ impl RpcClient {
         }
     }
 
+    /// Opens a long-lived `GET` on its own connection (for `/events`); the caller reads the streaming body.
+    pub async fn get_stream(&self, path_and_query: &str) -> Result<http::Response<hyper::body::Incoming>, Error> {
+        let mut sender = self.connect().await?;
+        let req = Request::get(path_and_query)
+            .header(header::HOST, "infrakit")
+            .header(header::ACCEPT, "text/event-stream")
+            .body(Full::new(Bytes::new()))
+            .map_err(|e| self.unavailable(e))?;
+        sender.send_request(req).await.map_err(|e| self.unavailable(e))
+    }
+
     /// Calls `method` with `params` and decodes the result.
     pub async fn call<P: Serialize, R: DeserializeOwned>(&self, method: &str, params: &P) -> Result<R, Error> {
         let id = rand::random::<u64>() >> 1;

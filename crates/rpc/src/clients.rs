@@ -6,8 +6,8 @@ use crate::messages::handshake::{ImplementsResponse, TypesResponse};
 use crate::messages::{flavor as fm, group as gm, instance as im, metadata as mm};
 use async_trait::async_trait;
 use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Index};
-use infrakit_spi::group::{self, Group};
-use infrakit_spi::instance::{self, Description, Id, Instance, Spec, Tags};
+use infrakit_spi::group::{self, Group, GroupControl};
+use infrakit_spi::instance::{self, Changes, Description, Id, Instance, Spec, Tags};
 use infrakit_spi::metadata::{Metadata, Path};
 use infrakit_spi::plugin::{versions, InterfaceSpec};
 use infrakit_spi::{Any, Error, Result};
@@ -122,6 +122,50 @@ impl Instance for InstanceClient {
         let req = im::DescribeRequest { kind: self.0.kind.clone(), tags: tags.clone(), properties };
         let r: im::DescribeResponse = self.call("DescribeInstances", &req).await?;
         Ok(r.descriptions)
+    }
+
+    /// Subscribes to the plugin's `instance/changes` events (Server-Sent Events on `/events`). The stream ends when
+    /// the plugin publishes no such events; a dropped connection is retried, and counted as a change.
+    fn changes(&self) -> Option<Changes> {
+        if !self.0.kind.is_empty() {
+            return None;
+        }
+        let rpc = self.0.rpc.clone();
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tokio::spawn(follow_events(rpc, tx));
+        Some(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+    }
+}
+
+async fn follow_events(rpc: RpcClient, tx: tokio::sync::mpsc::Sender<()>) {
+    use http_body_util::BodyExt;
+    let path = format!("/events?topic={}", crate::server::INSTANCE_CHANGES_TOPIC);
+    let mut connected_once = false;
+    while !tx.is_closed() {
+        match rpc.get_stream(&path).await {
+            Ok(resp) if resp.status().is_success() => {
+                if connected_once {
+                    let _ = tx.try_send(()); // we may have missed something while away
+                }
+                connected_once = true;
+                let mut body = resp.into_body();
+                let mut partial = String::new();
+                while let Some(Ok(frame)) = body.frame().await {
+                    let Ok(data) = frame.into_data() else { continue };
+                    partial.push_str(&String::from_utf8_lossy(&data));
+                    while let Some(end) = partial.find("\n\n") {
+                        let event: String = partial.drain(..end + 2).collect();
+                        if event.lines().any(|l| l.starts_with("data:")) && tx.try_send(()).is_err() && tx.is_closed() {
+                            return;
+                        }
+                    }
+                }
+            }
+            Ok(_) => return, // the plugin publishes no change events: callers fall back to polling
+            Err(_) if !connected_once => return,
+            Err(_) => {}
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
 }
 
@@ -242,5 +286,32 @@ impl Metadata for MetadataClient {
         let req = mm::PathRequest { path: self.full_path(path) };
         let r: mm::GetResponse = self.0.call("Metadata", versions::METADATA, "Get", &req).await?;
         Ok(r.value)
+    }
+}
+
+#[async_trait]
+impl GroupControl for GroupClient {
+    async fn pause(&self, id: &group::Id) -> Result<()> {
+        let _: gm::OkResponse =
+            self.0.call("GroupControl", "0.1.0", "Pause", &gm::IdRequest { id: id.clone() }).await?;
+        Ok(())
+    }
+
+    async fn resume(&self, id: &group::Id) -> Result<()> {
+        let _: gm::OkResponse =
+            self.0.call("GroupControl", "0.1.0", "Resume", &gm::IdRequest { id: id.clone() }).await?;
+        Ok(())
+    }
+
+    async fn rollback(&self, id: &group::Id) -> Result<()> {
+        let req = gm::IdRequest { id: id.clone() };
+        let _: gm::OkResponse = self.0.call("GroupControl", "0.1.0", "Rollback", &req).await?;
+        Ok(())
+    }
+
+    async fn status(&self, id: &group::Id) -> Result<Any> {
+        let req = gm::IdRequest { id: id.clone() };
+        let r: gm::StatusResponse = self.0.call("GroupControl", "0.1.0", "Status", &req).await?;
+        r.status.ok_or_else(|| Error::Remote("Status returned nothing".into()))
     }
 }

@@ -9,7 +9,9 @@ use crate::info;
 use crate::services::{FlavorService, GroupService, InstanceService, MetadataService, Service};
 use bytes::Bytes;
 use http::{header, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -22,6 +24,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+/// The event topic on which an instance plugin pushes "instances may have changed".
+pub const INSTANCE_CHANGES_TOPIC: &str = "instance/changes";
 
 /// The largest request body accepted (16 MiB).
 pub const MAX_REQUEST_BYTES: usize = 16 << 20;
@@ -77,6 +82,7 @@ impl Default for Limits {
 
 /// A plugin server being configured.
 pub struct ServerBuilder {
+    events: Vec<(String, Arc<dyn infrakit_spi::instance::Instance>)>,
     name: String,
     services: Vec<Arc<dyn Service>>,
     limits: Limits,
@@ -86,7 +92,13 @@ pub struct ServerBuilder {
 impl ServerBuilder {
     /// A server for the plugin called `name` (the socket's file name).
     pub fn new(name: impl Into<String>) -> ServerBuilder {
-        ServerBuilder { name: name.into(), services: Vec::new(), limits: Limits::default(), tcp: None }
+        ServerBuilder {
+            events: Vec::new(),
+            name: name.into(),
+            services: Vec::new(),
+            limits: Limits::default(),
+            tcp: None,
+        }
     }
 
     /// Mounts a service; the handshake lists services in mount order.
@@ -96,7 +108,8 @@ impl ServerBuilder {
     }
 
     /// Mounts an instance plugin as the default (untyped) object.
-    pub fn instance(self, plugin: Arc<dyn infrakit_spi::instance::Instance>) -> ServerBuilder {
+    pub fn instance(mut self, plugin: Arc<dyn infrakit_spi::instance::Instance>) -> ServerBuilder {
+        self.events.push((INSTANCE_CHANGES_TOPIC.to_string(), plugin.clone()));
         self.service(Arc::new(InstanceService::new([(String::new(), plugin)].into())))
     }
 
@@ -144,7 +157,7 @@ impl ServerBuilder {
         let router = Arc::new(Router::new(self.services));
         let info = Arc::new(info::api_json(&router));
         let (stop_tx, stop_rx) = watch::channel(false);
-        let ctx = Arc::new(Ctx { router, info, limits: self.limits });
+        let ctx = Arc::new(Ctx { events: self.events, router, info, limits: self.limits });
         let mut tasks = Vec::new();
         let mut tcp_addr = None;
         if let Some(addr) = self.tcp {
@@ -237,6 +250,7 @@ async fn remove_stale_socket(name: &str, socket: &Path) -> Result<(), ServeError
 }
 
 struct Ctx {
+    events: Vec<(String, Arc<dyn infrakit_spi::instance::Instance>)>,
     router: Arc<Router>,
     info: Arc<Vec<u8>>,
     limits: Limits,
@@ -286,15 +300,17 @@ where
     }
 }
 
-fn plain(status: StatusCode, text: String) -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from(text)));
+type Body = UnsyncBoxBody<Bytes, std::convert::Infallible>;
+
+fn plain(status: StatusCode, text: String) -> Response<Body> {
+    let mut resp = Response::new(Full::new(Bytes::from(text)).boxed_unsync());
     *resp.status_mut() = status;
     resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; charset=utf-8"));
     resp
 }
 
-fn json(body: Vec<u8>, close: bool) -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
+fn json(body: Vec<u8>, close: bool) -> Response<Body> {
+    let mut resp = Response::new(Full::new(Bytes::from(body)).boxed_unsync());
     resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
     if close {
         resp.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
@@ -317,9 +333,10 @@ fn content_type_ok(req: &Request<Incoming>) -> Result<(), String> {
     }
 }
 
-async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Full<Bytes>> {
+async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     match (req.method(), req.uri().path()) {
         (&Method::GET, "/info/api.json") => return json(ctx.info.as_ref().clone(), false),
+        (&Method::GET, "/events") => return events(req.uri().query().unwrap_or(""), ctx),
         (_, "/") => {}
         _ => return plain(StatusCode::NOT_FOUND, "404 page not found\n".to_string()),
     }
@@ -349,4 +366,34 @@ async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Full<Bytes>> {
         Some(answer) => json(answer, false),
         None => json(Vec::new(), false),
     }
+}
+
+/// `GET /events?topic=<t>`: Server-Sent Events, one `data: <event JSON>` per change, as InfraKit v0.5's event API.
+fn events(query: &str, ctx: &Ctx) -> Response<Body> {
+    let topic = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "topic")
+        .map(|(_, v)| v.trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    let Some((_, plugin)) = ctx.events.iter().find(|(t, _)| *t == topic) else {
+        return plain(StatusCode::NOT_FOUND, format!("no event topic {topic:?}\n"));
+    };
+    let Some(changes) = plugin.changes() else {
+        return plain(StatusCode::NOT_FOUND, format!("this plugin publishes no {topic:?} events\n"));
+    };
+    let mut seq = 0u64;
+    let topic_for_stream = topic.clone();
+    let frames = tokio_stream::StreamExt::map(changes, move |()| {
+        seq += 1;
+        let event = serde_json::json!({"Topic": topic_for_stream, "Type": "change", "ID": seq.to_string()});
+        Ok::<_, std::convert::Infallible>(Frame::data(Bytes::from(format!("data: {event}\n\n"))))
+    });
+    // A first comment line tells the client the stream is open.
+    let hello = tokio_stream::once(Ok(Frame::data(Bytes::from(format!(": subscribed to {topic}\n\n")))));
+    let body = StreamBody::new(tokio_stream::StreamExt::chain(hello, frames));
+    let mut resp = Response::new(BodyExt::boxed_unsync(body));
+    resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/event-stream"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+    resp
 }

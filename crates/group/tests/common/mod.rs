@@ -52,7 +52,7 @@ pub struct Sim {
     /// Per-instance health overrides.
     pub health: BTreeMap<Id, Health>,
     /// Provisions waiting to answer: (answer at step, action).
-    pending: VecDeque<(u64, Action)>,
+    pending: VecDeque<(u64, Outcome)>,
     pub outcomes: VecDeque<Outcome>,
     next_id: u64,
     provisions: u64,
@@ -62,6 +62,8 @@ pub struct Sim {
     pub peak: usize,
     /// Every destroy that reached the provider for an instance that no longer existed.
     pub stray_destroys: u64,
+    /// Scale-down destroys sent while the provider held no more instances than the target: good instances lost.
+    pub needless_destroys: u64,
 }
 
 pub fn spec_json(id: &str, props: &str) -> group::Spec {
@@ -120,6 +122,7 @@ impl Sim {
             listings: 0,
             peak: 0,
             stray_destroys: 0,
+            needless_destroys: 0,
         }
     }
 
@@ -205,8 +208,7 @@ impl Sim {
             if *due > self.step_no {
                 break;
             }
-            let (_, action) = self.pending.pop_front().expect("front");
-            let outcome = self.provision(&action);
+            let (_, outcome) = self.pending.pop_front().expect("front");
             self.recon.complete(&outcome, self.now);
         }
         let listing = self.listing();
@@ -219,11 +221,20 @@ impl Sim {
         for action in plan.actions {
             let outcome = match &action {
                 Action::Provision { .. } if self.faults.provision_delay > 0 => {
-                    self.pending.push_back((self.step_no + self.faults.provision_delay, action));
+                    // A slow provider: the instance exists (and may be listed) before Provision answers.
+                    let outcome = self.provision(&action);
+                    self.pending.push_back((self.step_no + self.faults.provision_delay, outcome));
                     continue;
                 }
                 Action::Provision { .. } => self.provision(&action),
-                Action::Destroy { id, .. } => self.destroy(id),
+                Action::Destroy { id, reason } => {
+                    if *reason == infrakit_group::model::DestroyReason::ScaleDown
+                        && self.provider.len() as u64 <= self.config().target()
+                    {
+                        self.needless_destroys += 1;
+                    }
+                    self.destroy(id)
+                }
                 Action::Label { id, tags } => {
                     if let Some(f) = self.provider.get_mut(id) {
                         f.desc.tags.extend(tags.clone());

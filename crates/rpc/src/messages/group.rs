@@ -69,3 +69,11 @@ pub struct IsLeaderResponse {
     #[serde(rename = "Leader", default)]
     pub leader: bool,
 }
+
+/// `GroupControl.Status` result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatusResponse {
+    /// The group's status.
+    #[serde(rename = "Status", default)]
+    pub status: Option<infrakit_spi::Any>,
+}

@@ -3,7 +3,7 @@
 use super::{params, result, CallError, CallResult, Service};
 use crate::messages::group::*;
 use async_trait::async_trait;
-use infrakit_spi::group::Group;
+use infrakit_spi::group::{Group, GroupControl};
 use infrakit_spi::plugin::{versions, InterfaceSpec};
 use serde_json::value::RawValue;
 use std::sync::Arc;
@@ -86,5 +86,36 @@ impl Service for ManagerService {
             "IsLeader" => result(&IsLeaderResponse { leader: self.0.is_leader().await? }),
             _ => Err(CallError::MethodNotFound),
         }
+    }
+}
+
+/// Serves `GroupControl/0.1.0`: rollout pause, resume, rollback and status (an extension of InfraKit's API).
+pub struct GroupControlService(pub Arc<dyn GroupControl>);
+
+#[async_trait]
+impl Service for GroupControlService {
+    fn interface(&self) -> InterfaceSpec {
+        InterfaceSpec::new("GroupControl", "0.1.0")
+    }
+
+    fn methods(&self) -> &'static [&'static str] {
+        &["Pause", "Resume", "Rollback", "Status"]
+    }
+
+    fn types(&self) -> Vec<String> {
+        vec![".".to_string()]
+    }
+
+    async fn call(&self, method: &str, raw: &RawValue) -> CallResult {
+        let req: IdRequest = params(raw)?;
+        let g = &self.0;
+        match method {
+            "Pause" => g.pause(&req.id).await?,
+            "Resume" => g.resume(&req.id).await?,
+            "Rollback" => g.rollback(&req.id).await?,
+            "Status" => return result(&StatusResponse { status: Some(g.status(&req.id).await?) }),
+            _ => return Err(CallError::MethodNotFound),
+        }
+        result(&OkResponse { ok: true })
     }
 }
