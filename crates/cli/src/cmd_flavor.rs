@@ -106,7 +106,10 @@ pub async fn run(cmd: FlavorCmd, ctx: &Context) -> Result<()> {
             let props: Any = read_json(&flavor_file)?;
             let spec: Spec = read_json(&spec_file)?;
             let index = Index { group, sequence };
-            let out = plugin.prepare(Some(&props), spec, &allocation.method(), &index).await?;
+            let out = plugin
+                .prepare(Some(&props), spec, &allocation.method(), &index)
+                .await
+                .with_context(|| format!("{name} could not prepare {spec_file} with {flavor_file}"))?;
             print_json(&out)?;
         }
         Sub::Healthy { flavor_file, id, logical_id, tags } => {
@@ -117,7 +120,8 @@ pub async fn run(cmd: FlavorCmd, ctx: &Context) -> Result<()> {
                 tags: parse_tags(&tags)?,
                 properties: None,
             };
-            println!("{}", plugin.healthy(Some(&props), &desc).await?.code());
+            let health = plugin.healthy(Some(&props), &desc).await.with_context(|| format!("plugin {name}"))?;
+            println!("{}", health.code());
         }
     }
     Ok(())

@@ -83,7 +83,7 @@ pub async fn run(cmd: InstanceCmd, ctx: &Context) -> Result<()> {
         }
         Sub::Describe { tags, properties, quiet, output } => {
             let tags = parse_tags(&tags)?;
-            let list = plugin.describe_instances(&tags, properties).await?;
+            let list = plugin.describe_instances(&tags, properties).await.with_context(|| format!("plugin {name}"))?;
             if quiet {
                 list.iter().for_each(|d| println!("{}", d.id));
             } else if output == Format::Table {

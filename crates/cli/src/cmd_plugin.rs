@@ -172,6 +172,17 @@ async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
             Err(e) => bail!("plugin {name}: cannot read {}: {e}", pid_file.display()),
         };
         let pid: i32 = text.trim().parse().with_context(|| format!("{}: not a PID", pid_file.display()))?;
+        if pid <= 1 {
+            bail!("{}: {pid} is not a plugin's PID; refusing to signal it", pid_file.display());
+        }
+        // Only a plugin whose socket still answers is signalled: a PID file left by a crash may name a process
+        // that has nothing to do with InfraKit by now.
+        if tokio::net::UnixStream::connect(dir.join(&name)).await.is_err() {
+            let _ = std::fs::remove_file(&pid_file);
+            let _ = std::fs::remove_file(dir.join(&name));
+            println!("{name} was not running (removed its stale files)");
+            continue;
+        }
         by_pid.entry(pid).or_default().push(name);
     }
     for (pid, names) in by_pid {

@@ -50,6 +50,10 @@ fn commit_heal_roll_destroy_across_processes() {
     let out = cli_ok(&plugins, &["group", "commit", cattle.to_str().unwrap()], None);
     assert_eq!(out, "Committed cattle: Managing 5 instances\n");
     wait_for("5 instances", || files(&dir).len() == 5);
+    wait_for("5 instances listed by the controller", || {
+        let d = cli_ok(&plugins, &["group", "describe", "cattle"], None);
+        serde_json::from_str::<serde_json::Value>(&d).unwrap()["Instances"].as_array().is_some_and(|a| a.len() == 5)
+    });
     let first = files(&dir);
     assert!(first.iter().all(|f| f["Tags"]["infrakit.config_sha"] == "x4nrsdaibscmj7awpkxzx5vvpt6pilw2"));
     assert!(first.iter().all(|f| f["Spec"]["Init"] == "docker pull nginx:alpine\ndocker run -d -p 80:80 nginx-alpine"));
@@ -78,13 +82,13 @@ fn commit_heal_roll_destroy_across_processes() {
         let fs = files(&dir);
         fs.len() == 10 && with_hash(&dir, "jpfedp4sefvncwye5b6yre5qoz2odtnd") == 10
     });
-    let described = cli_ok(&plugins, &["group", "describe", "cattle"], None);
-    let described: serde_json::Value = serde_json::from_str(&described).unwrap();
-    assert_eq!(described["Instances"].as_array().unwrap().len(), 10);
     wait_for("converged", || {
         let d = cli_ok(&plugins, &["group", "describe", "cattle"], None);
         serde_json::from_str::<serde_json::Value>(&d).unwrap()["Converged"] == true
     });
+    let described = cli_ok(&plugins, &["group", "describe", "cattle"], None);
+    let described: serde_json::Value = serde_json::from_str(&described).unwrap();
+    assert_eq!(described["Instances"].as_array().unwrap().len(), 10);
     let watch = cli_ok(&plugins, &["group", "watch", "cattle", "--count", "1"], None);
     assert!(watch.contains("target 10") && watch.contains("converged"), "{watch}");
 
@@ -108,7 +112,10 @@ fn pets_keep_their_logical_id_and_attachment() {
     wait_for_sockets(&plugins, &["group", "instance-file", "flavor-vanilla"]);
     let pets = workspace().join("examples/pets.json");
     cli_ok(&plugins, &["group", "commit", pets.to_str().unwrap()], None);
-    wait_for("3 pets", || files(&dir).len() == 3);
+    wait_for("3 pets listed by the controller", || {
+        let d = cli_ok(&plugins, &["group", "describe", "pets"], None);
+        serde_json::from_str::<serde_json::Value>(&d).unwrap()["Instances"].as_array().is_some_and(|a| a.len() == 3)
+    });
     let holder = |lid: &str| files(&dir).into_iter().filter(|f| f["LogicalID"] == lid).collect::<Vec<_>>();
     let old = holder("127.0.0.12").remove(0);
     std::fs::remove_file(dir.join(old["ID"].as_str().unwrap())).unwrap();

@@ -199,9 +199,10 @@ pub struct Ledger {
     next_intent: u64,
 }
 
-/// How long a created instance may stay missing from the listing before it is presumed lost, and how long a
-/// confirmed destroy may still be listed before it is presumed to have failed.
-pub const LISTING_GRACE_MS: Millis = 30_000;
+/// The default time a created instance may stay missing from the listing before it is presumed lost (and a
+/// confirmed destroy may stay listed before it is presumed failed). Providers with eventually consistent listings
+/// need it; a replacement for a pet that vanished before it was ever listed waits this long.
+pub const LISTING_GRACE_MS: Millis = 10_000;
 
 /// Back-off after `failures` consecutive failures: 200 ms doubling to at most 30 s.
 pub fn backoff_ms(failures: u32) -> Millis {
@@ -284,10 +285,10 @@ impl Ledger {
 
     /// Reconciles the ledger with a fresh listing: creates that appeared are cleared, creates missing for too long
     /// are presumed lost, destroys whose instance left the listing are cleared.
-    pub fn observe(&mut self, listed: &BTreeMap<Id, &Member>, now: Millis) {
+    pub fn observe(&mut self, listed: &BTreeMap<Id, &Member>, now: Millis, grace: Millis) {
         self.creating.retain(|_, c| match &c.provisioned {
             Some((id, _)) if listed.contains_key(id) => false,
-            Some((_, at)) => now.saturating_sub(*at) < LISTING_GRACE_MS,
+            Some((_, at)) => now.saturating_sub(*at) < grace,
             None => true,
         });
         self.destroying.retain(|id, d| {
@@ -295,10 +296,10 @@ impl Ledger {
                 return matches!(d.state, DestroyState::InFlight);
             }
             match d.state {
-                DestroyState::Done { at } => now.saturating_sub(at) < LISTING_GRACE_MS,
+                DestroyState::Done { at } => now.saturating_sub(at) < grace,
                 _ => true,
             }
         });
-        self.labeling.retain(|id, at| listed.contains_key(id) && now.saturating_sub(*at) < LISTING_GRACE_MS);
+        self.labeling.retain(|id, at| listed.contains_key(id) && now.saturating_sub(*at) < grace);
     }
 }

@@ -47,6 +47,7 @@ pub struct Reconciler {
     rollout: Option<Rollout>,
     last: Plan,
     observed: bool,
+    listing_grace: Millis,
 }
 
 impl Reconciler {
@@ -59,7 +60,14 @@ impl Reconciler {
             rollout,
             last: Plan::default(),
             observed: false,
+            listing_grace: crate::model::LISTING_GRACE_MS,
         }
+    }
+
+    /// Sets how long a created instance may stay missing from the listing before it is presumed lost.
+    pub fn with_listing_grace(mut self, ms: Millis) -> Reconciler {
+        self.listing_grace = ms;
+        self
     }
 
     /// The spec.
@@ -117,7 +125,7 @@ impl Reconciler {
             });
         }
         let listed: BTreeMap<Id, &Member> = self.members.iter().map(|m| (m.id().clone(), m)).collect();
-        self.ledger.observe(&listed, now);
+        self.ledger.observe(&listed, now, self.listing_grace);
         self.observed = true;
     }
 

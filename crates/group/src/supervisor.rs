@@ -28,6 +28,8 @@ pub struct Options {
     pub max_parallel: usize,
     /// Listing and health checks fail after this long; default 60 s.
     pub call_timeout: Duration,
+    /// How long a created instance may be missing from listings before it is presumed lost; default 10 s.
+    pub listing_grace: Duration,
 }
 
 impl Default for Options {
@@ -37,6 +39,7 @@ impl Default for Options {
             jitter: 0.1,
             max_parallel: 32,
             call_timeout: Duration::from_secs(60),
+            listing_grace: Duration::from_millis(crate::model::LISTING_GRACE_MS),
         }
     }
 }
@@ -85,7 +88,8 @@ pub struct Supervisor {
 impl Supervisor {
     /// Starts supervising `config`, resuming `rollout` if given.
     pub fn start(config: GroupConfig, rollout: Option<Rollout>, deps: Arc<Deps>) -> Supervisor {
-        let recon = Reconciler::new(config.clone(), rollout);
+        let grace = deps.options.listing_grace.as_millis() as u64;
+        let recon = Reconciler::new(config.clone(), rollout).with_listing_grace(grace);
         let first = Snapshot { config, members: Vec::new(), status: recon.status(), passes: 0, error: None };
         let (snap_tx, snapshot) = watch::channel(Arc::new(first));
         let (tx, rx) = mpsc::channel(16);

@@ -48,13 +48,20 @@ impl ComboFlavor {
     }
 }
 
-/// Merges a child's prepared spec onto `acc`: tags union (later wins), Init appended (without repeating the input's
-/// own Init, which every child starts from), attachments appended unless already present.
+/// Merges a child's prepared spec onto `acc`: tags union (later wins), Init appended, attachments appended unless
+/// already present. Unlike InfraKit v0.5 (which repeats it once per child), the input's own Init, which every child
+/// starts from, is not repeated: a child's Init that begins with exactly the input's lines has them dropped.
 fn merge(acc: &mut Spec, input: &Spec, child: Spec) {
     acc.tags.extend(child.tags);
-    let init = match child.init.strip_prefix(input.init.as_str()) {
-        Some(rest) if !input.init.is_empty() => rest.trim_start_matches('\n').to_string(),
-        _ => child.init,
+    let init = if child.init == input.init {
+        String::new()
+    } else if input.init.is_empty() {
+        child.init
+    } else {
+        match child.init.strip_prefix(&format!("{}\n", input.init)) {
+            Some(rest) => rest.to_string(),
+            None => child.init,
+        }
     };
     if !init.is_empty() {
         if !acc.init.is_empty() {
@@ -101,7 +108,12 @@ impl Flavor for ComboFlavor {
     async fn healthy(&self, properties: Option<&Any>, instance: &Description) -> Result<Health> {
         let props = ComboProperties::parse(properties)?;
         for (i, f) in props.flavors.iter().enumerate() {
-            let h = self.child(i, f).await?.healthy(f.properties.as_ref(), instance).await?;
+            let h = self
+                .child(i, f)
+                .await?
+                .healthy(f.properties.as_ref(), instance)
+                .await
+                .map_err(|e| Error::failed(format!("Properties.Flavors[{i}] ({}): Healthy: {e}", f.plugin)))?;
             if h != Health::Healthy {
                 return Ok(h);
             }
@@ -118,7 +130,7 @@ impl Flavor for ComboFlavor {
                 Err(e) => Err(e),
             };
             if let Err(e) = outcome {
-                errors.push(e.to_string());
+                errors.push(format!("Properties.Flavors[{i}] ({}): {e}", f.plugin));
             }
         }
         if errors.is_empty() {
@@ -172,6 +184,11 @@ mod tests {
         let spec = Spec { init: "base".into(), ..Spec::default() };
         let out = combo.prepare(Some(&props), spec, &AllocationMethod::default(), &Index::default()).await.unwrap();
         assert_eq!(out.init, "base\none\ntwo");
+        // A child Init that only shares a prefix with the input's (not whole lines) is kept intact.
+        let mut acc = Spec { init: "#!/bin/sh".into(), ..Spec::default() };
+        let input = acc.clone();
+        merge(&mut acc, &input, Spec { init: "#!/bin/sh -e\necho".into(), ..Spec::default() });
+        assert_eq!(acc.init, "#!/bin/sh\n#!/bin/sh -e\necho");
         assert_eq!(out.tags.get("k").map(String::as_str), Some("second"));
         assert_eq!(out.tags.get("a").map(String::as_str), Some("1"));
         assert_eq!(out.attachments.len(), 1);

@@ -30,6 +30,8 @@ struct Record {
 pub struct FileInstance {
     dir: PathBuf,
     watcher: Arc<OnceLock<Option<watch::Sender<u64>>>>,
+    /// Serializes read-modify-write (Label) against Destroy, so a label never resurrects a destroyed instance.
+    lock: Arc<std::sync::Mutex<()>>,
 }
 
 impl FileInstance {
@@ -38,7 +40,7 @@ impl FileInstance {
         let dir = dir.into();
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::failed(format!("instance directory {}: {e}", dir.display())))?;
-        Ok(FileInstance { dir, watcher: Arc::default() })
+        Ok(FileInstance { dir, watcher: Arc::default(), lock: Arc::default() })
     }
 
     /// Starts (once) a thread that watches the directory with inotify and counts changes to instance files.
@@ -64,7 +66,8 @@ impl FileInstance {
                 loop {
                     let Ok(events) = inotify.read_events_blocking(&mut buffer) else { return };
                     // Our own temporary files (".<id>.tmp") are not instances.
-                    let relevant = events.into_iter().any(|e| e.name.is_none_or(|n| !n.to_string_lossy().starts_with('.')));
+                    let relevant =
+                        events.into_iter().any(|e| e.name.is_none_or(|n| !n.to_string_lossy().starts_with('.')));
                     if relevant {
                         thread_tx.send_modify(|n| *n += 1);
                     }
@@ -90,7 +93,7 @@ impl FileInstance {
     fn write(&self, record: &Record) -> Result<()> {
         let path = self.path_of(&record.id)?;
         let body = gojson::to_vec_indent(record, "", "").map_err(Error::failed)?;
-        let tmp = self.dir.join(format!(".{}.tmp", record.id));
+        let tmp = self.dir.join(format!(".{}.{:x}.tmp", record.id, rand::random::<u64>()));
         std::fs::write(&tmp, body).map_err(|e| Error::failed(format!("{}: {e}", tmp.display())))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
     }
@@ -151,6 +154,7 @@ impl Instance for FileInstance {
     async fn label(&self, id: &Id, labels: &Tags) -> Result<()> {
         let (me, id, labels) = (self.clone(), id.clone(), labels.clone());
         blocking(move || {
+            let _guard = me.lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
             let mut record = me.read(&id)?;
             record.tags.extend(labels);
             me.write(&record)
@@ -160,8 +164,9 @@ impl Instance for FileInstance {
 
     async fn destroy(&self, id: &Id) -> Result<()> {
         let path = self.path_of(id)?;
-        let id = id.clone();
+        let (id, lock) = (id.clone(), self.lock.clone());
         blocking(move || {
+            let _guard = lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
             std::fs::remove_file(&path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
                 _ => Error::failed(format!("{}: {e}", path.display())),

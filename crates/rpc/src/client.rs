@@ -185,10 +185,12 @@ impl RpcClient {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Full::new(body.clone()))
                 .map_err(|e| self.unavailable(e))?;
-            let resp = match sender.send_request(req).await {
+            let resp = match sender.try_send_request(req).await {
                 Ok(r) => r,
-                Err(_) if was_reused && attempt == 1 => continue,
-                Err(e) => return Err(self.unavailable(e)),
+                // Only a request that never left (the pooled connection had closed) is safe to send again:
+                // a Provision that reached the plugin must not be repeated.
+                Err(e) if was_reused && attempt == 1 && (e.message().is_some() || never_written(e.error())) => continue,
+                Err(e) => return Err(self.unavailable(e.into_error())),
             };
             let status = resp.status();
             let collected = Limited::new(resp.into_body(), MAX_RESPONSE_BYTES)
@@ -204,4 +206,17 @@ impl RpcClient {
             return Ok(collected);
         }
     }
+}
+
+/// True when the request could not be written because the peer had already gone (a pooled connection to a plugin
+/// that restarted): such a request was never processed, so sending it again cannot repeat it.
+fn never_written(e: &hyper::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::NotConnected);
+        }
+        source = err.source();
+    }
+    false
 }

@@ -15,17 +15,18 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-/// A connection to one plugin object (a socket plus a sub-type), with its cached handshake.
+/// A connection to one plugin object (a socket plus a sub-type), with its cached handshake. Clones share the cache.
+#[derive(Clone)]
 pub struct PluginClient {
     rpc: RpcClient,
     kind: String,
-    apis: OnceCell<Vec<InterfaceSpec>>,
+    apis: std::sync::Arc<OnceCell<Vec<InterfaceSpec>>>,
 }
 
 impl PluginClient {
     /// A client for sub-type `kind` (`""` for the default object) behind `rpc`.
     pub fn new(rpc: RpcClient, kind: impl Into<String>) -> PluginClient {
-        PluginClient { rpc, kind: kind.into(), apis: OnceCell::new() }
+        PluginClient { rpc, kind: kind.into(), apis: std::sync::Arc::new(OnceCell::new()) }
     }
 
     /// The underlying RPC client.
@@ -150,7 +151,12 @@ async fn follow_events(rpc: RpcClient, tx: tokio::sync::mpsc::Sender<()>) {
                 connected_once = true;
                 let mut body = resp.into_body();
                 let mut partial = String::new();
-                while let Some(Ok(frame)) = body.frame().await {
+                loop {
+                    let frame = tokio::select! {
+                        f = body.frame() => f,
+                        _ = tx.closed() => return, // nobody listens any more: close the connection
+                    };
+                    let Some(Ok(frame)) = frame else { break };
                     let Ok(data) = frame.into_data() else { continue };
                     partial.push_str(&String::from_utf8_lossy(&data));
                     while let Some(end) = partial.find("\n\n") {

@@ -113,6 +113,7 @@ impl Router {
             Some((s, m)) if !s.is_empty() && !m.is_empty() && !m.contains('.') => (s, m),
             _ => return Err((CODE_SERVER, format!("rpc: service/method request ill-formed: {method:?}"), None)),
         };
+        let original = params;
         let params = unwrap_params(params);
         let params: &RawValue = match &params {
             Some(p) => p,
@@ -127,7 +128,7 @@ impl Router {
         };
         outcome.map_err(|e| match e {
             CallError::MethodNotFound => (CODE_SERVER, format!("rpc: can't find method {method:?}"), None),
-            CallError::InvalidParams(m) => (CODE_INVALID_REQUEST, m, None),
+            CallError::InvalidParams(m) => (CODE_INVALID_REQUEST, m, original),
             CallError::Plugin(err) => (CODE_SERVER, err.to_string(), None),
         })
     }

@@ -23,7 +23,7 @@ pub struct Registry {
     local_flavors: RwLock<BTreeMap<String, Arc<dyn Flavor>>>,
     local_groups: RwLock<BTreeMap<String, Arc<dyn Group>>>,
     local_metadata: RwLock<BTreeMap<String, Arc<dyn Metadata>>>,
-    remote: RwLock<BTreeMap<String, (Target, Arc<RpcClient>)>>,
+    remote: RwLock<BTreeMap<String, (Target, PluginClient)>>,
 }
 
 impl Registry {
@@ -79,19 +79,18 @@ impl Registry {
             .ok_or_else(|| Error::NotFound(format!("plugin not found: {name} (no plugins directory)")))?;
         let endpoint = discovery.find(name).map_err(|e| Error::NotFound(e.to_string()))?;
         let target = Target::from_endpoint(&endpoint)?;
-        let lookup = name.lookup().to_string();
-        let cached = self.remote.read().ok().and_then(|m| m.get(&lookup).cloned());
-        let rpc = match cached {
-            Some((t, rpc)) if t == target => rpc,
-            _ => {
-                let rpc = Arc::new(RpcClient::new(lookup.clone(), target.clone()));
-                if let Ok(mut m) = self.remote.write() {
-                    m.insert(lookup, (target, rpc.clone()));
-                }
-                rpc
+        let key = name.to_string();
+        if let Some((t, client)) = self.remote.read().ok().and_then(|m| m.get(&key).cloned()) {
+            if t == target {
+                return Ok(client);
             }
-        };
-        Ok(PluginClient::new(rpc.as_ref().clone(), name.lookup_and_type().1))
+        }
+        let rpc = RpcClient::new(name.lookup(), target.clone());
+        let client = PluginClient::new(rpc, name.lookup_and_type().1);
+        if let Ok(mut m) = self.remote.write() {
+            m.insert(key, (target, client.clone()));
+        }
+        Ok(client)
     }
 }
 

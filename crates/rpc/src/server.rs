@@ -28,6 +28,9 @@ use tokio::task::JoinHandle;
 /// The event topic on which an instance plugin pushes "instances may have changed".
 pub const INSTANCE_CHANGES_TOPIC: &str = "instance/changes";
 
+/// How long a stopping server waits for requests in flight.
+pub const DRAIN: Duration = Duration::from_secs(10);
+
 /// The largest request body accepted (16 MiB).
 pub const MAX_REQUEST_BYTES: usize = 16 << 20;
 
@@ -150,20 +153,39 @@ impl ServerBuilder {
         let pid_file = dir.join(format!("{}.pid", self.name));
         let listen_file = dir.join(format!("{}.listen", self.name));
         remove_stale_socket(&self.name, &socket).await?;
-        let listener = UnixListener::bind(&socket).map_err(io_err(&socket))?;
-        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600)).map_err(io_err(&socket))?;
-        std::fs::write(&pid_file, std::process::id().to_string()).map_err(io_err(&pid_file))?;
+        // Files a crashed run left beside its socket would make discovery list a dead endpoint.
+        let _ = std::fs::remove_file(&listen_file);
+        // Bind under a private name, restrict it to the owner, then move it into place: the socket is never
+        // reachable with wider permissions, whatever the umask.
+        let tmp = dir.join(format!(".{}.{}.sock", self.name, std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        let listener = UnixListener::bind(&tmp).map_err(io_err(&tmp))?;
+        let placed = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
+            .and_then(|()| std::fs::rename(&tmp, &socket))
+            .and_then(|()| std::fs::write(&pid_file, std::process::id().to_string()));
+        if let Err(e) = placed {
+            for f in [&tmp, &socket, &pid_file] {
+                let _ = std::fs::remove_file(f);
+            }
+            return Err(io_err(&socket)(e));
+        }
+        let cleanup = |e: ServeError| {
+            for f in [&socket, &pid_file, &listen_file] {
+                let _ = std::fs::remove_file(f);
+            }
+            e
+        };
 
         let router = Arc::new(Router::new(self.services));
         let info = Arc::new(info::api_json(&router));
         let (stop_tx, stop_rx) = watch::channel(false);
-        let ctx = Arc::new(Ctx { events: self.events, router, info, limits: self.limits });
+        let ctx = Arc::new(Ctx { stop: stop_rx.clone(), events: self.events, router, info, limits: self.limits });
         let mut tasks = Vec::new();
         let mut tcp_addr = None;
         if let Some(addr) = self.tcp {
-            let tcp = TcpListener::bind(&addr).await.map_err(io_err(Path::new(&addr)))?;
-            let local = tcp.local_addr().map_err(io_err(Path::new(&addr)))?;
-            std::fs::write(&listen_file, format!("tcp://{local}")).map_err(io_err(&listen_file))?;
+            let tcp = TcpListener::bind(&addr).await.map_err(io_err(Path::new(&addr))).map_err(cleanup)?;
+            let local = tcp.local_addr().map_err(io_err(Path::new(&addr))).map_err(cleanup)?;
+            std::fs::write(&listen_file, format!("tcp://{local}")).map_err(io_err(&listen_file)).map_err(cleanup)?;
             tcp_addr = Some(local);
             tasks.push(tokio::spawn(accept_tcp(tcp, ctx.clone(), stop_rx.clone())));
         }
@@ -241,15 +263,18 @@ async fn remove_stale_socket(name: &str, socket: &Path) -> Result<(), ServeError
             "exists and is not a socket; refusing to replace it",
         )));
     }
-    let probe = tokio::time::timeout(Duration::from_secs(2), tokio::net::UnixStream::connect(socket)).await;
-    if let Ok(Ok(_)) = probe {
-        return Err(ServeError::AlreadyRunning { name: name.to_string(), path: socket.to_path_buf() });
+    // Only a refused connection proves nobody listens; a slow or busy listener is a live plugin.
+    match tokio::time::timeout(Duration::from_secs(2), tokio::net::UnixStream::connect(socket)).await {
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+        Ok(Err(e)) => return Err(io_err(socket)(e)),
+        _ => return Err(ServeError::AlreadyRunning { name: name.to_string(), path: socket.to_path_buf() }),
     }
     tracing::warn!(socket = %socket.display(), "removing stale socket left by a previous run");
     std::fs::remove_file(socket).map_err(io_err(socket))
 }
 
 struct Ctx {
+    stop: watch::Receiver<bool>,
     events: Vec<(String, Arc<dyn infrakit_spi::instance::Instance>)>,
     router: Arc<Router>,
     info: Arc<Vec<u8>>,
@@ -257,27 +282,41 @@ struct Ctx {
 }
 
 async fn accept_unix(listener: UnixListener, ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
+    let mut conns = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => { tokio::spawn(serve_conn(stream, ctx.clone(), stop.clone())); }
+                Ok((stream, _)) => { conns.spawn(serve_conn(stream, ctx.clone(), stop.clone())); }
                 Err(e) => { tracing::warn!(error = %e, "accept failed"); tokio::time::sleep(Duration::from_millis(50)).await; }
             },
-            _ = stop.changed() => return,
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            _ = stop.changed() => break,
         }
+    }
+    drain(conns).await;
+}
+
+/// Waits (at most [`DRAIN`]) for connections to finish their requests.
+async fn drain(mut conns: tokio::task::JoinSet<()>) {
+    let all = async { while conns.join_next().await.is_some() {} };
+    if tokio::time::timeout(DRAIN, all).await.is_err() {
+        tracing::warn!("requests still running after {DRAIN:?}; closing their connections");
     }
 }
 
 async fn accept_tcp(listener: TcpListener, ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
+    let mut conns = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => { let _ = stream.set_nodelay(true); tokio::spawn(serve_conn(stream, ctx.clone(), stop.clone())); }
+                Ok((stream, _)) => { let _ = stream.set_nodelay(true); conns.spawn(serve_conn(stream, ctx.clone(), stop.clone())); }
                 Err(e) => { tracing::warn!(error = %e, "accept failed"); tokio::time::sleep(Duration::from_millis(50)).await; }
             },
-            _ = stop.changed() => return,
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            _ = stop.changed() => break,
         }
     }
+    drain(conns).await;
 }
 
 async fn serve_conn<S>(stream: S, ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>)
@@ -296,7 +335,13 @@ where
     tokio::pin!(conn);
     tokio::select! {
         res = conn.as_mut() => if let Err(e) = res { tracing::debug!(error = %e, "connection ended") },
-        _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+        _ = stop.changed() => {
+            // Finish the request in flight (idle keep-alive connections close at once), then close.
+            conn.as_mut().graceful_shutdown();
+            if let Err(e) = conn.as_mut().await {
+                tracing::debug!(error = %e, "connection ended during shutdown");
+            }
+        }
     }
 }
 
@@ -336,7 +381,7 @@ fn content_type_ok(req: &Request<Incoming>) -> Result<(), String> {
 async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     match (req.method(), req.uri().path()) {
         (&Method::GET, "/info/api.json") => return json(ctx.info.as_ref().clone(), false),
-        (&Method::GET, "/events") => return events(req.uri().query().unwrap_or(""), ctx),
+        (&Method::GET, "/events") => return events(req.uri().query().unwrap_or(""), ctx, ctx.stop.clone()),
         (_, "/") => {}
         _ => return plain(StatusCode::NOT_FOUND, "404 page not found\n".to_string()),
     }
@@ -369,7 +414,7 @@ async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
 }
 
 /// `GET /events?topic=<t>`: Server-Sent Events, one `data: <event JSON>` per change, as InfraKit v0.5's event API.
-fn events(query: &str, ctx: &Ctx) -> Response<Body> {
+fn events(query: &str, ctx: &Ctx, stop: watch::Receiver<bool>) -> Response<Body> {
     let topic = query
         .split('&')
         .filter_map(|kv| kv.split_once('='))
@@ -391,9 +436,42 @@ fn events(query: &str, ctx: &Ctx) -> Response<Body> {
     });
     // A first comment line tells the client the stream is open.
     let hello = tokio_stream::once(Ok(Frame::data(Bytes::from(format!(": subscribed to {topic}\n\n")))));
-    let body = StreamBody::new(tokio_stream::StreamExt::chain(hello, frames));
+    let frames =
+        UntilStopped { inner: Box::pin(tokio_stream::StreamExt::chain(hello, frames)), stop: Box::pin(stopped(stop)) };
+    let body = StreamBody::new(frames);
     let mut resp = Response::new(BodyExt::boxed_unsync(body));
     resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/event-stream"));
     resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
     resp
+}
+
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        if stop.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+type FrameStream =
+    std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<Frame<Bytes>, std::convert::Infallible>> + Send>>;
+
+/// An event stream that ends when the server stops, so a stopping server is not held open by subscribers.
+struct UntilStopped {
+    inner: FrameStream,
+    stop: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+}
+
+impl tokio_stream::Stream for UntilStopped {
+    type Item = Result<Frame<Bytes>, std::convert::Infallible>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if self.stop.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(None);
+        }
+        self.inner.as_mut().poll_next(cx)
+    }
 }

@@ -1,6 +1,6 @@
 //! The `Flavor` service.
 
-use super::{params, result, CallError, CallResult, Service, TypeOnly, Typed};
+use super::{params, result, route, CallError, CallResult, Service, Typed};
 use crate::messages::flavor::*;
 use crate::messages::instance::OkResponse;
 use async_trait::async_trait;
@@ -35,8 +35,7 @@ impl Service for FlavorService {
     }
 
     async fn call(&self, method: &str, raw: &RawValue) -> CallResult {
-        let kind = params::<TypeOnly>(raw)?.kind;
-        let plugin = self.0.get(&kind)?;
+        let (kind, plugin) = route(&self.0, self.methods(), method, raw)?;
         match method {
             "Validate" => {
                 let req: ValidateRequest = params(raw)?;

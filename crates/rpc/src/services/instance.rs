@@ -1,6 +1,6 @@
 //! The `Instance` service.
 
-use super::{params, result, CallError, CallResult, Service, TypeOnly, Typed};
+use super::{params, result, route, CallError, CallResult, Service, Typed};
 use crate::messages::instance::*;
 use async_trait::async_trait;
 use infrakit_spi::instance::Instance;
@@ -34,8 +34,7 @@ impl Service for InstanceService {
     }
 
     async fn call(&self, method: &str, raw: &RawValue) -> CallResult {
-        let kind = params::<TypeOnly>(raw)?.kind;
-        let plugin = self.0.get(&kind)?;
+        let (kind, plugin) = route(&self.0, self.methods(), method, raw)?;
         match method {
             "Validate" => {
                 let req: ValidateRequest = params(raw)?;

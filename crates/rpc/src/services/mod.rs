@@ -25,7 +25,7 @@ use std::sync::Arc;
 pub enum CallError {
     /// The method does not exist on this service.
     MethodNotFound,
-    /// The params did not decode (code -32600, the params echoed as `data`).
+    /// The params did not decode (code -32600, the params echoed as `data`, as Go's json2 codec does).
     InvalidParams(String),
     /// The plugin returned an error.
     Plugin(infrakit_spi::Error),
@@ -82,9 +82,24 @@ impl<T: ?Sized> Typed<T> {
     }
 }
 
-/// Reads only the `Type` field of a request to route it.
+/// Reads only the `Type` field of a request to route it (`null` or absent is the default object).
 #[derive(serde::Deserialize, Default)]
 pub(crate) struct TypeOnly {
     #[serde(rename = "Type", default)]
-    pub kind: String,
+    kind: Option<String>,
+}
+
+/// Checks the method exists, then picks the object named by the request's `Type`.
+pub(crate) fn route<'a, T: ?Sized>(
+    objects: &'a Typed<T>,
+    methods: &[&str],
+    method: &str,
+    raw: &RawValue,
+) -> Result<(String, &'a Arc<T>), CallError> {
+    if !methods.contains(&method) {
+        return Err(CallError::MethodNotFound);
+    }
+    let kind = params::<TypeOnly>(raw)?.kind.unwrap_or_default();
+    let object = objects.get(&kind)?;
+    Ok((kind, object))
 }
