@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 pub struct Member {
     /// What the instance plugin said.
     pub desc: Description,
-    /// The `infrakit.config_sha` tag, if any.
-    pub hash: Option<String>,
     /// Health as the flavor last said.
     pub health: Health,
     /// When the controller first saw it.
@@ -36,9 +34,14 @@ impl Member {
         self.desc.logical_id.as_ref()
     }
 
+    /// The `infrakit.config_sha` tag, if any.
+    pub fn hash(&self) -> Option<&str> {
+        self.desc.tags.get(infrakit_spi::hash::CONFIG_SHA_TAG).map(String::as_str)
+    }
+
     /// True when it was created outside InfraKit and waits to be adopted.
     pub fn is_bootstrap(&self) -> bool {
-        self.hash.as_deref() == Some(infrakit_spi::hash::BOOTSTRAP_SHA)
+        self.hash() == Some(infrakit_spi::hash::BOOTSTRAP_SHA)
     }
 }
 
@@ -211,6 +214,11 @@ pub fn backoff_ms(failures: u32) -> Millis {
 }
 
 impl Ledger {
+    /// True when nothing is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.creating.is_empty() && self.destroying.is_empty() && self.labeling.is_empty()
+    }
+
     /// A fresh intent key.
     pub fn next_key(&mut self) -> u64 {
         self.next_intent += 1;
@@ -285,14 +293,14 @@ impl Ledger {
 
     /// Reconciles the ledger with a fresh listing: creates that appeared are cleared, creates missing for too long
     /// are presumed lost, destroys whose instance left the listing are cleared.
-    pub fn observe(&mut self, listed: &BTreeMap<Id, &Member>, now: Millis, grace: Millis) {
+    pub fn observe(&mut self, listed: &dyn Fn(&Id) -> bool, now: Millis, grace: Millis) {
         self.creating.retain(|_, c| match &c.provisioned {
-            Some((id, _)) if listed.contains_key(id) => false,
+            Some((id, _)) if listed(id) => false,
             Some((_, at)) => now.saturating_sub(*at) < grace,
             None => true,
         });
         self.destroying.retain(|id, d| {
-            if !listed.contains_key(id) {
+            if !listed(id) {
                 return matches!(d.state, DestroyState::InFlight);
             }
             match d.state {
@@ -300,6 +308,6 @@ impl Ledger {
                 _ => true,
             }
         });
-        self.labeling.retain(|id, at| listed.contains_key(id) && now.saturating_sub(*at) < grace);
+        self.labeling.retain(|id, at| listed(id) && now.saturating_sub(*at) < grace);
     }
 }

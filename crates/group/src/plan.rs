@@ -50,7 +50,7 @@ impl Plan {
 }
 
 fn is_current(m: &Member, hash: &str) -> bool {
-    m.is_bootstrap() || m.hash.as_deref() == Some(hash)
+    m.is_bootstrap() || m.hash() == Some(hash)
 }
 
 /// Plans one reconcile pass.
@@ -317,7 +317,7 @@ fn track_rollout(
     r.outdated_left = left;
     r.available = available_new;
     if r.from_hash.is_none() {
-        r.from_hash = outdated.first().and_then(|m| m.hash.clone());
+        r.from_hash = outdated.first().and_then(|m| m.hash().map(str::to_string));
     }
     if !r.is_running() {
         if let RolloutState::Paused { reason } = &r.state {

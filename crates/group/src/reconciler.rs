@@ -7,11 +7,10 @@ use crate::model::{Action, Ledger, Member, Outcome};
 use crate::plan::{plan, Input, Plan};
 use crate::rollout::{Rollout, RolloutState};
 use infrakit_spi::flavor::Health;
-use infrakit_spi::hash::CONFIG_SHA_TAG;
 use infrakit_spi::instance::{Description, Id};
 use infrakit_spi::{Error, Result};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// A group's state as reported by `describe` and `watch`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -92,15 +91,19 @@ impl Reconciler {
 
     /// Folds a fresh listing and the flavor's health verdicts into the members.
     pub fn observe(&mut self, now: Millis, listing: Vec<Description>, health: &BTreeMap<Id, Health>) {
-        let previous: BTreeMap<Id, Member> = self.members.drain(..).map(|m| (m.id().clone(), m)).collect();
-        let mut seen = std::collections::BTreeSet::new();
+        // Members are kept sorted by ID; sorting the listing (usually sorted already) lets the two be merged
+        // without hashing or copying IDs.
+        let previous = std::mem::take(&mut self.members);
+        let mut listing = listing;
+        listing.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut prev_iter = previous.into_iter().peekable();
+        self.members.reserve(listing.len());
         for desc in listing {
-            if !seen.insert(desc.id.clone()) {
-                continue; // a provider that lists an instance twice
+            while prev_iter.peek().is_some_and(|p| p.desc.id < desc.id) {
+                prev_iter.next();
             }
+            let prev = prev_iter.peek().filter(|p| p.desc.id == desc.id);
             let h = health.get(&desc.id).copied().unwrap_or_default();
-            let prev = previous.get(&desc.id);
-            let hash = desc.tags.get(CONFIG_SHA_TAG).cloned();
             let first_seen = prev.map(|p| p.first_seen).unwrap_or(now);
             let unhealthy_since = match h {
                 Health::Unhealthy => Some(prev.and_then(|p| p.unhealthy_since).unwrap_or(now)),
@@ -114,18 +117,14 @@ impl Reconciler {
                 Health::Healthy => prev.map(|p| p.healthy_count).unwrap_or(0) + 1,
                 _ => 0,
             };
-            self.members.push(Member {
-                desc,
-                hash,
-                health: h,
-                first_seen,
-                unhealthy_since,
-                healthy_since,
-                healthy_count,
-            });
+            self.members.push(Member { desc, health: h, first_seen, unhealthy_since, healthy_since, healthy_count });
         }
-        let listed: BTreeMap<Id, &Member> = self.members.iter().map(|m| (m.id().clone(), m)).collect();
-        self.ledger.observe(&listed, now, self.listing_grace);
+        // A provider that lists an instance twice: keep one.
+        self.members.dedup_by(|a, b| a.desc.id == b.desc.id);
+        if !self.ledger.is_empty() {
+            let listed: HashSet<&Id> = self.members.iter().map(|m| m.id()).collect();
+            self.ledger.observe(&|id: &Id| listed.contains(id), now, self.listing_grace);
+        }
         self.observed = true;
     }
 
@@ -141,13 +140,15 @@ impl Reconciler {
             rollout: self.rollout.as_ref(),
             now,
         });
-        let logical: BTreeMap<Id, _> =
-            self.members.iter().map(|m| (m.id().clone(), m.desc.logical_id.clone())).collect();
+        let members = &self.members;
+        let logical_of = |id: &Id| {
+            members.binary_search_by(|m| m.desc.id.cmp(id)).ok().and_then(|i| members[i].desc.logical_id.clone())
+        };
         for action in p.actions.iter_mut() {
             if let Action::Provision { intent, .. } = action {
                 *intent = self.ledger.next_key();
             }
-            self.ledger.begin(action, &self.config.hash, now, |id| logical.get(id).cloned().flatten());
+            self.ledger.begin(action, &self.config.hash, now, logical_of);
         }
         self.rollout = p.rollout.clone();
         self.last = p.clone();
@@ -214,8 +215,7 @@ impl Reconciler {
     /// The group's state.
     pub fn status(&self) -> Status {
         let hash = &self.config.hash;
-        let current =
-            self.members.iter().filter(|m| m.hash.as_deref() == Some(hash.as_str()) || m.is_bootstrap()).count();
+        let current = self.members.iter().filter(|m| m.hash() == Some(hash.as_str()) || m.is_bootstrap()).count();
         let target = self.config.target();
         let converged = self.observed
             && self.ledger.creating.is_empty()
