@@ -137,7 +137,9 @@ async fn heal(push: bool, label: &str) {
     let hash = GroupConfig::parse(&s).expect("spec").hash;
     g.commit_group(s, false).await.expect("commit");
     until_converged(&g, 200, &hash, Instant::now(), Duration::from_secs(60)).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Instances that die within 2 s of their start count as a crash loop and are re-created with a back-off;
+    // these have run for a while.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     let victims: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").flatten().take(20).map(|e| e.path()).collect();
     let start = Instant::now();
     for v in &victims {

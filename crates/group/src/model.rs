@@ -199,6 +199,10 @@ pub struct Ledger {
     pub create_not_before: Millis,
     /// The last create error, reported by `describe`.
     pub last_create_error: Option<String>,
+    /// Instances that died young (a crash loop), counted for back-off; forgotten after a quiet minute.
+    pub crash_failures: u32,
+    /// When the last one died.
+    pub last_crash: Millis,
     next_intent: u64,
 }
 
@@ -207,6 +211,9 @@ pub struct Ledger {
 /// need it; a replacement for a pet that vanished before it was ever listed waits this long.
 pub const LISTING_GRACE_MS: Millis = 10_000;
 
+/// An instance that vanishes within this long of being first seen died young (see [`Ledger::died_young`]).
+pub const YOUNG_MS: Millis = 2_000;
+
 /// Back-off after `failures` consecutive failures: 200 ms doubling to at most 30 s.
 pub fn backoff_ms(failures: u32) -> Millis {
     let exp = failures.saturating_sub(1).min(8);
@@ -214,6 +221,23 @@ pub fn backoff_ms(failures: u32) -> Millis {
 }
 
 impl Ledger {
+    /// Records that an instance died `lived` ms after it was first seen, without being destroyed: a crash loop is
+    /// slowed down with the same back-off as failed creates.
+    pub fn died_young(&mut self, id: &Id, lived: Millis, now: Millis) {
+        if now.saturating_sub(self.last_crash) > 60_000 {
+            self.crash_failures = 0;
+        }
+        self.crash_failures = self.crash_failures.saturating_add(1);
+        self.last_crash = now;
+        self.create_not_before = self.create_not_before.max(now + backoff_ms(self.crash_failures));
+        self.last_create_error = Some(format!("instance {id} died {lived} ms after it started"));
+    }
+
+    /// Consecutive failures behind the current back-off.
+    pub fn failures(&self) -> u32 {
+        self.create_failures.saturating_add(self.crash_failures)
+    }
+
     /// True when nothing is in flight.
     pub fn is_empty(&self) -> bool {
         self.creating.is_empty() && self.destroying.is_empty() && self.labeling.is_empty()

@@ -220,7 +220,7 @@ pub fn plan(input: Input<'_>) -> Plan {
         if creates > 0 && backing_off {
             out.notes.push(format!(
                 "backing off creates after {} failure(s): {}",
-                ledger.create_failures,
+                ledger.failures(),
                 ledger.last_create_error.as_deref().unwrap_or("unknown error")
             ));
         } else {
@@ -282,7 +282,7 @@ fn plan_pet_creates(
         if backing_off {
             out.notes.push(format!(
                 "backing off creating {lid} after {} failure(s): {}",
-                ledger.create_failures,
+                ledger.failures(),
                 ledger.last_create_error.as_deref().unwrap_or("unknown error")
             ));
             continue;

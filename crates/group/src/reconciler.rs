@@ -97,12 +97,14 @@ impl Reconciler {
         let mut listing = listing;
         listing.sort_by(|a, b| a.id.cmp(&b.id));
         let mut prev_iter = previous.into_iter().peekable();
+        let mut vanished = Vec::new();
         self.members.reserve(listing.len());
         for desc in listing {
             while prev_iter.peek().is_some_and(|p| p.desc.id < desc.id) {
-                prev_iter.next();
+                vanished.extend(prev_iter.next());
             }
-            let prev = prev_iter.peek().filter(|p| p.desc.id == desc.id);
+            let prev = if prev_iter.peek().is_some_and(|p| p.desc.id == desc.id) { prev_iter.next() } else { None };
+            let prev = prev.as_ref();
             let h = health.get(&desc.id).copied().unwrap_or_default();
             let first_seen = prev.map(|p| p.first_seen).unwrap_or(now);
             let unhealthy_since = match h {
@@ -118,6 +120,13 @@ impl Reconciler {
                 _ => 0,
             };
             self.members.push(Member { desc, health: h, first_seen, unhealthy_since, healthy_since, healthy_count });
+        }
+        vanished.extend(prev_iter);
+        for m in vanished {
+            let lived = now.saturating_sub(m.first_seen);
+            if lived < crate::model::YOUNG_MS && !self.ledger.destroying.contains_key(m.id()) {
+                self.ledger.died_young(m.id(), lived, now);
+            }
         }
         // A provider that lists an instance twice: keep one.
         self.members.dedup_by(|a, b| a.desc.id == b.desc.id);

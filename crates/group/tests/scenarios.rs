@@ -14,6 +14,8 @@ fn heal_a_missing_cattle() {
     let mut sim = Sim::new(cattle(3, "1", ""));
     sim.run_until_converged(10);
     assert_eq!(sim.instances().len(), 3);
+    sim.advance(5_000); // they have run a while: a loss now is not a crash loop
+    sim.step();
     // When one instance disappears.
     let victim = sim.ids().into_iter().next().unwrap();
     sim.kill(&victim);
@@ -27,6 +29,8 @@ fn heal_a_missing_cattle() {
 fn heal_a_missing_pet_with_its_attachment() {
     let mut sim = Sim::new(pets(&["10.0.0.1", "10.0.0.2", "10.0.0.3"], "1", ""));
     sim.run_until_converged(10);
+    sim.advance(5_000);
+    sim.step();
     let old = sim.holder_of("10.0.0.2")[0].desc.id.clone();
     sim.kill(&old);
     sim.step();
@@ -226,4 +230,25 @@ fn bootstrap_instance_is_adopted_without_a_roll() {
     assert!(sim.ids().contains(&id), "the bootstrap instance is kept");
     assert_eq!(sim.provider[&id].desc.tags["infrakit.config_sha"], sim.config().hash);
     assert_eq!(sim.instances().len(), 2);
+}
+
+#[test]
+fn a_crash_loop_backs_off() {
+    // Given a group whose instances die soon after they start (after they were listed once).
+    let mut sim = Sim::new(cattle(1, "1", ""));
+    let mut creates = 0;
+    let mut notes = Vec::new();
+    for _ in 0..100 {
+        let before = sim.ids();
+        sim.step();
+        creates += sim.ids().difference(&before).count();
+        sim.step();
+        notes.extend(sim.recon.status().notes);
+        for id in sim.ids() {
+            sim.kill(&id);
+        }
+    }
+    // Then over 20 simulated seconds it is re-created a handful of times, not every other pass, and says why.
+    assert!(creates < 15, "{creates} creates in 200 passes");
+    assert!(notes.iter().any(|n| n.contains("backing off") && n.contains("died")), "{notes:?}");
 }

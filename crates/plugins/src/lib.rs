@@ -4,3 +4,4 @@
 pub mod flavor_combo;
 pub mod flavor_vanilla;
 pub mod instance_file;
+pub mod instance_process;

@@ -1,0 +1,425 @@
+//! `instance-process`: each instance is a supervised process group on this machine, started from the instance's
+//! Init script (rendered by the flavor) or from `Properties.Cmd`. It behaves like a small, honest IaaS:
+//!
+//! - identity and tags persist in a state directory, so listings are right after the plugin restarts, and running
+//!   instances are re-adopted (processes run in their own session and outlive the plugin);
+//! - a logical ID is an address (by default a loopback address, 127.0.0.0/8) the process is told to bind, held by
+//!   at most one live instance;
+//! - attachments are volumes: directories under the state directory, created on first use, held by one live
+//!   instance at a time, kept when it dies and handed to its replacement;
+//! - an exit is seen at once (the child's exit, or a pidfd for re-adopted processes) and pushed to the controller;
+//! - `Destroy` stops the process group: SIGTERM, a grace period, SIGKILL.
+
+mod procs;
+mod record;
+
+use async_trait::async_trait;
+use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, LogicalId, Spec, Tags};
+use infrakit_spi::{Any, Error, Result};
+use record::{Record, Store};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// The environment variable that marks processes started by a plugin with a given state directory.
+const MARKER: &str = "INFRAKIT_PROCESS_STATE";
+
+/// `Properties` of a process instance.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessProperties {
+    /// A shell command to run; by default the instance's Init script runs. With both, the Init script is saved to a
+    /// file named by `INFRAKIT_INIT`.
+    #[serde(rename = "Cmd", default)]
+    pub cmd: Option<String>,
+    /// Extra environment variables.
+    #[serde(rename = "Env", default)]
+    pub env: BTreeMap<String, String>,
+    /// Working directory (default: the first volume, else the state directory).
+    #[serde(rename = "Dir", default)]
+    pub dir: Option<PathBuf>,
+    /// Time between SIGTERM and SIGKILL on destroy (default "5s").
+    #[serde(rename = "StopGrace", default)]
+    pub stop_grace: Option<String>,
+    /// A process that exits within this time of its start fails the Provision (default "100ms").
+    #[serde(rename = "StartCheck", default)]
+    pub start_check: Option<String>,
+}
+
+fn duration(field: &str, value: &Option<String>, default_ms: u64) -> Result<Duration> {
+    match value {
+        None => Ok(Duration::from_millis(default_ms)),
+        Some(s) => parse_duration(s).map_err(|e| Error::invalid(format!("Properties.{field}"), e)),
+    }
+}
+
+/// Parses `"500ms"`, `"5s"`, `"1m"`.
+fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len()));
+    let n: f64 = num.parse().map_err(|_| format!("{s:?} is not a duration like \"5s\""))?;
+    let ms = match unit {
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => return Err(format!("{s:?}: use ms, s or m")),
+    };
+    Ok(Duration::from_millis(ms as u64))
+}
+
+impl ProcessProperties {
+    fn parse(properties: Option<&Any>) -> Result<ProcessProperties> {
+        match properties {
+            Some(p) if !p.is_null() => {
+                let props: ProcessProperties = p.decode()?;
+                duration("StopGrace", &props.stop_grace, 0)?;
+                duration("StartCheck", &props.start_check, 0)?;
+                Ok(props)
+            }
+            _ => Ok(ProcessProperties::default()),
+        }
+    }
+}
+
+/// The address a logical ID stands for, if it is an IPv4 address; outside 127.0.0.0/8 it is refused.
+fn address_of(lid: &LogicalId) -> Result<Option<std::net::Ipv4Addr>> {
+    match lid.0.parse::<std::net::Ipv4Addr>() {
+        Ok(ip) if ip.is_loopback() => Ok(Some(ip)),
+        Ok(ip) => Err(Error::invalid(
+            "LogicalID",
+            format!("{ip} is not a loopback address: without network namespaces, use addresses in 127.0.0.0/8"),
+        )),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A volume's directory name: the attachment ID with anything but `[A-Za-z0-9._-]` replaced.
+fn volume_dir_name(id: &str) -> String {
+    let clean: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+    if clean.is_empty() || clean.starts_with('.') {
+        format!("v{clean}")
+    } else {
+        clean
+    }
+}
+
+struct Inner {
+    store: Store,
+    live: Mutex<BTreeMap<Id, Record>>,
+    changes: watch::Sender<u64>,
+}
+
+impl Inner {
+    fn push(&self) {
+        self.changes.send_modify(|n| *n += 1);
+    }
+
+    /// Forgets an instance whose process is gone (if the record still names that process).
+    fn exited(&self, id: &Id, pid: i32, how: &str) {
+        let removed = match self.live.lock() {
+            Ok(mut live) if live.get(id).is_some_and(|r| r.pid == pid) => live.remove(id),
+            _ => None,
+        };
+        if let Some(r) = removed {
+            self.store.remove(&r.id);
+            record::append_log(&r.log, &format!("[infrakit] instance {id} (pid {pid}) {how}\n"));
+            tracing::info!(instance = %id, pid, "{how}");
+            self.push();
+        }
+    }
+}
+
+/// The process instance plugin.
+#[derive(Clone)]
+pub struct ProcessInstance {
+    inner: Arc<Inner>,
+}
+
+impl ProcessInstance {
+    /// Opens (or creates) the state directory, re-adopts instances still running, forgets those that died while
+    /// the plugin was away, and stops processes it started but has no record of.
+    pub async fn open(state: impl Into<PathBuf>) -> Result<ProcessInstance> {
+        let store = Store::open(state.into())?;
+        let (changes, _) = watch::channel(0);
+        let inner = Arc::new(Inner { store, live: Mutex::new(BTreeMap::new()), changes });
+        let plugin = ProcessInstance { inner };
+        plugin.adopt().await;
+        Ok(plugin)
+    }
+
+    /// The state directory.
+    pub fn state_dir(&self) -> &Path {
+        self.inner.store.dir()
+    }
+
+    async fn adopt(&self) {
+        let records = self.inner.store.load();
+        let mut adopted = BTreeMap::new();
+        for r in records {
+            if procs::alive(r.pid, r.ticks) {
+                tracing::info!(instance = %r.id, pid = r.pid, "re-adopted a running instance");
+                adopted.insert(r.id.clone(), r);
+            } else {
+                record::append_log(
+                    &r.log,
+                    &format!("[infrakit] instance {} (pid {}) died while the plugin was away\n", r.id, r.pid),
+                );
+                self.inner.store.remove(&r.id);
+            }
+        }
+        let marker = self.inner.store.dir().to_string_lossy().into_owned();
+        for (pid, id) in procs::find_marked(MARKER, &marker) {
+            let known =
+                adopted.get(&Id(id.clone())).is_some_and(|r| r.pid == pid || procs::start_ticks(pid) == Some(r.ticks));
+            let in_group = adopted.values().any(|r| {
+                // A child of an adopted instance's shell carries the marker too.
+                std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .ok()
+                    .and_then(|s| s.rfind(')').map(|i| s[i + 2..].split_whitespace().nth(2).map(str::to_string)))
+                    .flatten()
+                    .and_then(|pgid| pgid.parse::<i32>().ok())
+                    == Some(r.pid)
+            });
+            if !known && !in_group {
+                tracing::warn!(pid, instance = %id, "stopping an orphan: a process this plugin started but has no record of");
+                if let Some(t) = procs::start_ticks(pid) {
+                    procs::stop(pid, t, Duration::from_secs(2)).await;
+                }
+            }
+        }
+        for r in adopted.values() {
+            self.watch_adopted(r.id.clone(), r.pid, r.ticks);
+        }
+        if let Ok(mut live) = self.inner.live.lock() {
+            *live = adopted;
+        }
+    }
+
+    fn watch_adopted(&self, id: Id, pid: i32, ticks: u64) {
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            procs::wait_exit(pid, ticks).await;
+            inner.exited(&id, pid, "exited");
+        });
+    }
+
+    fn reserve(&self, rec: &Record) -> Result<()> {
+        let mut live = self.inner.live.lock().map_err(|_| Error::failed("instance-process state lock poisoned"))?;
+        for other in live.values() {
+            if let (Some(a), Some(b)) = (&rec.logical_id, &other.logical_id) {
+                if a == b {
+                    return Err(Error::invalid("LogicalID", format!("{a} is held by live instance {}", other.id)));
+                }
+            }
+            for v in &rec.spec.attachments {
+                if other.spec.attachments.iter().any(|o| o.id == v.id) {
+                    return Err(Error::invalid(
+                        "Attachments",
+                        format!("volume {} is held by live instance {}", v.id, other.id),
+                    ));
+                }
+            }
+        }
+        live.insert(rec.id.clone(), rec.clone());
+        Ok(())
+    }
+
+    fn release(&self, id: &Id) {
+        if let Ok(mut live) = self.inner.live.lock() {
+            live.remove(id);
+        }
+    }
+
+    async fn start(&self, rec: &mut Record, props: &ProcessProperties) -> Result<tokio::process::Child> {
+        let store = &self.inner.store;
+        let mut volumes = Vec::new();
+        for a in &rec.spec.attachments {
+            let dir = store.volume(&volume_dir_name(&a.id))?;
+            volumes.push((a.id.clone(), dir));
+        }
+        rec.volumes = volumes.iter().map(|(_, d)| d.to_string_lossy().into_owned()).collect();
+        let init = rec.spec.init.clone();
+        let (command, init_file) = match (&props.cmd, init.trim().is_empty()) {
+            (Some(cmd), true) => (cmd.clone(), None),
+            (Some(cmd), false) => (cmd.clone(), Some(store.write_init(&rec.id, &init)?)),
+            (None, false) => (init, None),
+            (None, true) => {
+                return Err(Error::invalid(
+                    "Properties.Cmd",
+                    "nothing to run: set Properties.Cmd or give the instance an Init script",
+                ))
+            }
+        };
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&rec.log)
+            .map_err(|e| Error::failed(format!("log {}: {e}", rec.log)))?;
+        let log2 = log.try_clone().map_err(|e| Error::failed(format!("log {}: {e}", rec.log)))?;
+        let mut cmd = tokio::process::Command::new("/bin/sh");
+        cmd.arg("-c").arg(&command);
+        cmd.stdin(std::process::Stdio::null()).stdout(log).stderr(log2);
+        let workdir = props
+            .dir
+            .clone()
+            .or_else(|| volumes.first().map(|(_, d)| d.clone()))
+            .unwrap_or_else(|| store.dir().to_path_buf());
+        cmd.current_dir(&workdir);
+        cmd.env(MARKER, store.dir());
+        cmd.env("INFRAKIT_INSTANCE_ID", &rec.id.0);
+        if let Some(g) = rec.tags.get(infrakit_spi::hash::GROUP_TAG) {
+            cmd.env("INFRAKIT_GROUP", g);
+        }
+        if let Some(lid) = &rec.logical_id {
+            cmd.env("INFRAKIT_LOGICAL_ID", &lid.0);
+            if let Some(ip) = address_of(lid)? {
+                cmd.env("INFRAKIT_ADDRESS", ip.to_string());
+            }
+        }
+        let joined: Vec<&str> = rec.volumes.iter().map(String::as_str).collect();
+        cmd.env("INFRAKIT_VOLUMES", joined.join(":"));
+        if let Some((_, first)) = volumes.first() {
+            cmd.env("INFRAKIT_VOLUME", first);
+        }
+        for (id, dir) in &volumes {
+            let name: String =
+                id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+            cmd.env(format!("INFRAKIT_VOLUME_{name}"), dir);
+        }
+        if let Some(f) = init_file {
+            cmd.env("INFRAKIT_INIT", f);
+        }
+        for (k, v) in &props.env {
+            cmd.env(k, v);
+        }
+        // SAFETY: setsid(2) is async-signal-safe; it runs in the child between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().map_err(|e| Error::failed(format!("cannot start /bin/sh: {e}")))?;
+        let pid = child
+            .id()
+            .map(|p| p as i32)
+            .ok_or_else(|| Error::failed("the process exited before it could be observed"))?;
+        rec.pid = pid;
+        let mut ticks = None;
+        for _ in 0..50 {
+            ticks = procs::start_ticks(pid);
+            if ticks.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        rec.ticks = ticks.unwrap_or(0);
+        Ok(child)
+    }
+}
+
+#[async_trait]
+impl Instance for ProcessInstance {
+    async fn validate(&self, properties: Option<&Any>) -> Result<()> {
+        ProcessProperties::parse(properties).map(|_| ())
+    }
+
+    async fn provision(&self, spec: Spec) -> Result<Id> {
+        let props = ProcessProperties::parse(spec.properties.as_ref())?;
+        if let Some(lid) = &spec.logical_id {
+            address_of(lid)?;
+        }
+        let id = Id(format!("process-{:016x}", rand::random::<u64>()));
+        let mut rec = Record::new(id.clone(), spec, self.inner.store.log_path(&id));
+        self.reserve(&rec)?;
+        let mut child = match self.start(&mut rec, &props).await {
+            Ok(c) => c,
+            Err(e) => {
+                self.release(&id);
+                return Err(e);
+            }
+        };
+        if let Ok(mut live) = self.inner.live.lock() {
+            live.insert(id.clone(), rec.clone());
+        }
+        if let Err(e) = self.inner.store.save(&rec) {
+            procs::stop(rec.pid, rec.ticks, Duration::from_secs(1)).await;
+            self.release(&id);
+            return Err(e);
+        }
+        // A command that dies at once is a failed provision, not an instance: the controller backs off.
+        let check = duration("StartCheck", &props.start_check, 100)?;
+        if let Ok(status) = tokio::time::timeout(check, child.wait()).await {
+            self.release(&id);
+            self.inner.store.remove(&id);
+            let status = status.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+            let tail = record::log_tail(&rec.log, 5);
+            return Err(Error::failed(format!(
+                "the command exited at once ({status}); last lines of {}:\n{tail}",
+                rec.log
+            )));
+        }
+        let inner = self.inner.clone();
+        let (pid, wid) = (rec.pid, id.clone());
+        tokio::spawn(async move {
+            let how = match child.wait().await {
+                Ok(s) => format!("exited ({s})"),
+                Err(e) => format!("could not be waited for: {e}"),
+            };
+            inner.exited(&wid, pid, &how);
+        });
+        tracing::info!(instance = %id, pid = rec.pid, "started");
+        Ok(id)
+    }
+
+    async fn label(&self, id: &Id, labels: &Tags) -> Result<()> {
+        let rec = {
+            let mut live = self.inner.live.lock().map_err(|_| Error::failed("state lock poisoned"))?;
+            let rec = live.get_mut(id).ok_or_else(|| Error::NotFound(format!("instance {id} not found")))?;
+            rec.tags.extend(labels.clone());
+            rec.clone()
+        };
+        self.inner.store.save(&rec)
+    }
+
+    async fn destroy(&self, id: &Id) -> Result<()> {
+        let rec = self.inner.live.lock().ok().and_then(|l| l.get(id).cloned());
+        let rec = rec.ok_or_else(|| Error::NotFound(format!("instance {id} not found")))?;
+        let props = ProcessProperties::parse(rec.spec.properties.as_ref()).unwrap_or_default();
+        let grace = duration("StopGrace", &props.stop_grace, 5_000).unwrap_or(Duration::from_secs(5));
+        procs::stop(rec.pid, rec.ticks, grace).await;
+        self.inner.exited(id, rec.pid, "destroyed");
+        Ok(())
+    }
+
+    async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+        let live: Vec<Record> = self.inner.live.lock().map(|l| l.values().cloned().collect()).unwrap_or_default();
+        let mut out = Vec::new();
+        for r in live.into_iter().filter(|r| tags_match(&r.tags, tags)) {
+            if r.pid == 0 {
+                continue; // still starting
+            }
+            let props = if properties {
+                Some(Any::from_value(&serde_json::json!({
+                    "Pid": r.pid, "Log": r.log, "Volumes": r.volumes, "Started": r.started_ms,
+                    "Address": r.logical_id.as_ref().and_then(|l| address_of(l).ok().flatten()).map(|a| a.to_string()),
+                }))?)
+            } else {
+                None
+            };
+            out.push(Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties: props });
+        }
+        Ok(out)
+    }
+
+    fn changes(&self) -> Option<Changes> {
+        let rx = self.inner.changes.subscribe();
+        Some(Box::pin(tokio_stream::StreamExt::map(tokio_stream::wrappers::WatchStream::from_changes(rx), |_| ())))
+    }
+}

@@ -1,0 +1,133 @@
+//! The process instance plugin against real processes.
+
+use infrakit_plugins::instance_process::ProcessInstance;
+use infrakit_spi::instance::{Attachment, Id, Instance, LogicalId, Spec, Tags};
+use infrakit_spi::Any;
+use std::time::{Duration, Instant};
+use tokio_stream::StreamExt;
+
+fn spec(cmd: &str, lid: Option<&str>, volume: Option<&str>) -> Spec {
+    Spec {
+        properties: Some(Any::from_json(&serde_json::json!({"Cmd": cmd, "StopGrace": "1s"}).to_string()).unwrap()),
+        tags: [("infrakit.group".to_string(), "g".to_string())].into(),
+        init: String::new(),
+        logical_id: lid.map(|l| LogicalId(l.into())),
+        attachments: volume.map(|v| vec![Attachment { id: v.into(), kind: "volume".into() }]).unwrap_or_default(),
+    }
+}
+
+fn pid_of(props: &Option<Any>) -> i32 {
+    props.as_ref().unwrap().to_value()["Pid"].as_i64().unwrap() as i32
+}
+
+async fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn lifecycle_kill_volumes_and_readoption() {
+    let state = tempfile::tempdir().unwrap();
+    let p = ProcessInstance::open(state.path()).await.unwrap();
+    let mut changes = p.changes().unwrap();
+    let cmd = r#"echo "$INFRAKIT_INSTANCE_ID $INFRAKIT_ADDRESS" > "$INFRAKIT_VOLUME/identity"; exec sleep 60"#;
+    let id = p.provision(spec(cmd, Some("127.0.0.21"), Some("data-21"))).await.unwrap();
+    let listed = p.describe_instances(&Tags::new(), true).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].logical_id, Some(LogicalId("127.0.0.21".into())));
+    let identity = state.path().join("volumes/data-21/identity");
+    wait_until("the process to write its volume", || identity.exists()).await;
+    assert_eq!(std::fs::read_to_string(&identity).unwrap().trim(), format!("{id} 127.0.0.21"));
+
+    // The logical ID and the volume are held by the live instance.
+    let err = p.provision(spec("sleep 60", Some("127.0.0.21"), None)).await.unwrap_err().to_string();
+    assert!(err.contains("127.0.0.21 is held by live instance"), "{err}");
+    let err = p.provision(spec("sleep 60", Some("127.0.0.22"), Some("data-21"))).await.unwrap_err().to_string();
+    assert!(err.contains("volume data-21 is held by live instance"), "{err}");
+    let err = p.provision(spec("sleep 60", Some("10.0.0.1"), None)).await.unwrap_err().to_string();
+    assert!(err.contains("not a loopback address"), "{err}");
+
+    // The plugin "restarts": a new plugin on the same state re-adopts the running process, no duplicate.
+    let pid = pid_of(&listed[0].properties);
+    drop(changes);
+    drop(p);
+    let p = ProcessInstance::open(state.path()).await.unwrap();
+    let listed = p.describe_instances(&Tags::new(), true).await.unwrap();
+    assert_eq!(listed.len(), 1, "re-adopted, not duplicated or lost");
+    assert_eq!(pid_of(&listed[0].properties), pid);
+    changes = p.changes().unwrap();
+
+    // kill -9: the exit is seen at once (a pidfd, since this plugin did not start it), pushed, and listed no more.
+    // SAFETY: signalling a process this test started.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    tokio::time::timeout(Duration::from_secs(5), changes.next()).await.expect("exit pushed");
+    let start = Instant::now();
+    while !p.describe_instances(&Tags::new(), false).await.unwrap().is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "the dead instance is still listed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The volume is kept and handed to the next holder.
+    let id2 = p.provision(spec(cmd, Some("127.0.0.21"), Some("data-21"))).await.unwrap();
+    wait_until("the replacement to write its identity", || {
+        std::fs::read_to_string(&identity).is_ok_and(|t| t.starts_with(&id2.0))
+    })
+    .await;
+    p.destroy(&id2).await.unwrap();
+    assert!(p.describe_instances(&Tags::new(), false).await.unwrap().is_empty());
+    assert!(matches!(p.destroy(&Id("process-nope".into())).await, Err(infrakit_spi::Error::NotFound(_))));
+}
+
+/// Processes of a process group that still run (zombies waiting for a reaper do not count).
+fn running_in_group(pgid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let Some(close) = stat.rfind(')') else { continue };
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        if fields.first() != Some(&"Z") && fields.get(2).and_then(|g| g.parse::<i32>().ok()) == Some(pgid) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_that_exits_at_once_fails_the_provision() {
+    let state = tempfile::tempdir().unwrap();
+    let p = ProcessInstance::open(state.path()).await.unwrap();
+    let err = p.provision(spec("echo boom >&2; exit 3", None, None)).await.unwrap_err().to_string();
+    assert!(err.contains("exited at once") && err.contains("exit status: 3") && err.contains("boom"), "{err}");
+    assert!(p.describe_instances(&Tags::new(), false).await.unwrap().is_empty());
+    let err = p.provision(spec("/no/such/program", None, None)).await.unwrap_err().to_string();
+    assert!(err.contains("exited at once"), "{err}");
+    let mut nothing = spec("", None, None);
+    nothing.properties = None;
+    let err = p.provision(nothing).await.unwrap_err().to_string();
+    assert!(err.contains("nothing to run"), "{err}");
+    let bad = Any::from_json(r#"{"Cmd":"x","StopGrace":"soon"}"#).unwrap();
+    assert!(p.validate(Some(&bad)).await.unwrap_err().to_string().contains("Properties.StopGrace"));
+}
+
+#[tokio::test]
+async fn destroy_stops_the_whole_process_group() {
+    let state = tempfile::tempdir().unwrap();
+    let p = ProcessInstance::open(state.path()).await.unwrap();
+    // A shell with a child that ignores SIGTERM: the group is killed after the grace period.
+    let id = p.provision(spec("trap '' TERM; sleep 60 & wait", None, None)).await.unwrap();
+    let pid = pid_of(&p.describe_instances(&Tags::new(), true).await.unwrap()[0].properties);
+    let start = Instant::now();
+    p.destroy(&id).await.unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(900), "SIGKILL only after the grace period");
+    assert_eq!(running_in_group(pid), Vec::<i32>::new(), "no process of the group survives");
+}
+
+#[tokio::test]
+async fn unwritable_state_is_a_clear_error() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let err = ProcessInstance::open(file.path()).await.err().unwrap().to_string();
+    assert!(err.contains(&file.path().display().to_string()), "{err}");
+}
