@@ -4,11 +4,12 @@ use crate::Context;
 use anyhow::{bail, Result};
 use infrakit_group::clock::SystemClock;
 use infrakit_group::plugin::GroupPlugin;
-use infrakit_group::rollout::MemoryRolloutStore;
+use infrakit_group::rollout::{MemoryRolloutStore, RolloutStore};
 use infrakit_group::supervisor::{Deps, Options};
 use infrakit_plugins::flavor_combo::ComboFlavor;
 use infrakit_plugins::flavor_vanilla::VanillaFlavor;
 use infrakit_plugins::instance_file::FileInstance;
+use infrakit_plugins::instance_process::ProcessInstance;
 use infrakit_rpc::services::GroupControlService;
 use infrakit_rpc::ServerBuilder;
 use std::path::PathBuf;
@@ -18,6 +19,10 @@ use std::sync::Arc;
 pub const KINDS: &[(&str, &str)] = &[
     ("group", "the group controller: keeps groups converged, heals, rolls out (Group/0.1.0, GroupControl, Metadata)"),
     ("instance-file", "instances are JSON files in --dir (InfraKit's example plugin, same file format)"),
+    (
+        "instance-process",
+        "instances are supervised local processes; logical IDs are loopback addresses, attachments volumes",
+    ),
     ("flavor-vanilla", "adds Init lines, Tags and Attachments from its properties; always healthy"),
     ("flavor-combo", "runs the flavors listed in its properties and merges their results"),
 ];
@@ -28,6 +33,9 @@ pub struct BuiltinOptions {
     /// Directory of instance-file's instances [default: $INFRAKIT_HOME/instance-file or ~/.infrakit/instance-file].
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// State directory of instance-process [default: $INFRAKIT_HOME/instance-process or ~/.infrakit/instance-process].
+    #[arg(long)]
+    pub state: Option<PathBuf>,
     /// The group controller's safety-net resync interval; pushed changes are handled at once regardless.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     pub poll_interval: std::time::Duration,
@@ -40,7 +48,8 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     infrakit_group::config::parse_duration(s).map(std::time::Duration::from_millis)
 }
 
-fn default_home() -> PathBuf {
+/// `$INFRAKIT_HOME`, else `~/.infrakit`.
+pub fn default_home() -> PathBuf {
     match std::env::var_os("INFRAKIT_HOME").filter(|v| !v.is_empty()) {
         Some(h) => PathBuf::from(h),
         None => std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".infrakit"),
@@ -49,17 +58,17 @@ fn default_home() -> PathBuf {
 
 /// A server for the built-in plugin `kind`, listening as `name`; in-process plugins are registered so that others in
 /// this process (such as flavor-combo's children) are reached directly.
-pub fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context) -> Result<ServerBuilder> {
+pub async fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context) -> Result<ServerBuilder> {
     let builder = ServerBuilder::new(name);
     Ok(match kind {
+        "instance-process" => {
+            let dir = opts.state.clone().unwrap_or_else(|| default_home().join("instance-process"));
+            let plugin = Arc::new(ProcessInstance::open(&dir).await?);
+            ctx.registry.add_instance(name, plugin.clone());
+            builder.instance(plugin)
+        }
         "group" => {
-            let deps = Deps {
-                lookup: ctx.registry.clone(),
-                clock: Arc::new(SystemClock),
-                store: Arc::new(MemoryRolloutStore::default()),
-                options: Options { resync: opts.poll_interval, max_parallel: opts.max_parallel, ..Options::default() },
-            };
-            let plugin = Arc::new(GroupPlugin::new(deps));
+            let plugin = group_plugin(ctx, opts, Arc::new(MemoryRolloutStore::default()));
             ctx.registry.add_group(name, plugin.clone());
             builder.metadata(plugin.clone()).group(plugin.clone()).service(Arc::new(GroupControlService(plugin)))
         }
@@ -84,4 +93,15 @@ pub fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context) -> R
             bail!("unknown plugin {other:?}; built-in plugins are: {}", known.join(", "))
         }
     })
+}
+
+/// A group controller using this process's registry.
+pub fn group_plugin(ctx: &Context, opts: &BuiltinOptions, store: Arc<dyn RolloutStore>) -> Arc<GroupPlugin> {
+    let deps = Deps {
+        lookup: ctx.registry.clone(),
+        clock: Arc::new(SystemClock),
+        store,
+        options: Options { resync: opts.poll_interval, max_parallel: opts.max_parallel, ..Options::default() },
+    };
+    Arc::new(GroupPlugin::new(deps))
 }

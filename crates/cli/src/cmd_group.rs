@@ -125,11 +125,15 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// A group spec file: one spec, or InfraKit's manager format (a list of `{"Plugin","Properties":<spec>}`).
-fn read_specs(file: &str, default_plugin: &str) -> Result<Vec<(Name, group::Spec)>> {
-    let text = read_source(file)?;
+pub fn read_specs(file: &str, default_plugin: &str) -> Result<Vec<(Name, group::Spec)>> {
+    let text = crate::input::to_json_text(&read_source(file)?, file)?;
     let label = if file == "-" { "<stdin>" } else { file };
     let value: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{label} is not valid JSON"))?;
-    if value.is_array() {
+    let list_of_specs = value.as_array().is_some_and(|a| a.iter().all(|e| e.get("ID").is_some()));
+    if list_of_specs {
+        let list: Vec<group::Spec> = infrakit_spi::any::decode_named(&text, label)?;
+        Ok(list.into_iter().map(|s| (Name::new(default_plugin), s)).collect())
+    } else if value.is_array() {
         let list: Vec<plugin::Spec> = infrakit_spi::any::decode_named(&text, label)?;
         let mut out = Vec::new();
         for (i, entry) in list.into_iter().enumerate() {

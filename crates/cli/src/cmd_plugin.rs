@@ -32,7 +32,9 @@ enum Sub {
     /// Run built-in plugins in the foreground until Ctrl-C or SIGTERM; one process can host several.
     #[command(after_help = "\
 Each NAME is a built-in plugin, optionally followed by =SOCKET to listen under another name:
+  group            the group controller
   instance-file    instances are JSON files in --dir
+  instance-process instances are supervised local processes (state in --state)
   flavor-vanilla   adds Init lines, Tags and Attachments
   flavor-combo     merges several flavors
 
@@ -123,7 +125,7 @@ async fn start(ctx: &Context, names: &[String], opts: &BuiltinOptions, listen: O
     let mut servers = Vec::new();
     for spec in names {
         let (kind, name) = spec.split_once('=').unwrap_or((spec.as_str(), spec.as_str()));
-        let mut builder = builtins::server(kind, name, opts, ctx)?;
+        let mut builder = builtins::server(kind, name, opts, ctx).await?;
         if let Some(addr) = &listen {
             builder = builder.listen_tcp(addr.clone());
         }

@@ -5,6 +5,7 @@ mod cmd_flavor;
 mod cmd_group;
 mod cmd_instance;
 mod cmd_plugin;
+mod cmd_up;
 mod input;
 mod output;
 
@@ -21,6 +22,7 @@ Plugins are daemons that listen on UNIX sockets in the plugins directory: $INFRA
 $INFRAKIT_HOME/plugins, else ~/.infrakit/plugins. They speak JSON-RPC 2.0, wire-compatible with InfraKit v0.5.
 
 Examples:
+  infrakit up examples/up-cattle.yaml                   # a group of local processes, kept at size and healed
   infrakit plugin start instance-file flavor-vanilla     # run two built-in plugins in the foreground
   infrakit plugin ls                                    # what is running
   infrakit instance describe --name instance-file -o table")]
@@ -54,6 +56,10 @@ enum Command {
     Flavor(cmd_flavor::FlavorCmd),
     /// Manage groups: commit specs, watch them converge, scale, roll out, roll back.
     Group(cmd_group::GroupCmd),
+    /// Run a spec with everything it needs in one process, with a live view, until Ctrl-C.
+    Up(cmd_up::UpCmd),
+    /// Destroy the instances of a spec's groups.
+    Down(cmd_up::DownCmd),
     /// Print the version and the plugin interface versions spoken.
     Version,
 }
@@ -101,6 +107,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Instance(cmd) => cmd_instance::run(cmd, &ctx).await,
         Command::Flavor(cmd) => cmd_flavor::run(cmd, &ctx).await,
         Command::Group(cmd) => cmd_group::run(cmd, &ctx).await,
+        Command::Up(cmd) => cmd_up::up(cmd, &ctx).await,
+        Command::Down(cmd) => cmd_up::down(cmd, &ctx).await,
         Command::Version => {
             use infrakit_spi::plugin::versions;
             println!("infrakit {}", env!("CARGO_PKG_VERSION"));

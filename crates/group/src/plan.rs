@@ -41,6 +41,8 @@ pub struct Plan {
     pub outage: bool,
     /// What a person should know (back-off, outage, failures).
     pub notes: Vec<String>,
+    /// When something deferred (a backed-off create, a failed destroy's retry) becomes due: plan again then.
+    pub wake_at: Option<Millis>,
 }
 
 impl Plan {
@@ -252,6 +254,18 @@ pub fn plan(input: Input<'_>) -> Plan {
         }
     }
     out.rollout = rollout;
+    let mut due: Vec<Millis> = ledger
+        .destroying
+        .values()
+        .filter_map(|d| match d.state {
+            DestroyState::Failed { retry_at } if retry_at > now => Some(retry_at),
+            _ => None,
+        })
+        .collect();
+    if backing_off {
+        due.push(ledger.create_not_before);
+    }
+    out.wake_at = due.into_iter().min();
     out
 }
 

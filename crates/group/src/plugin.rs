@@ -71,6 +71,48 @@ impl GroupPlugin {
         instance.describe_instances(&filter, false).await
     }
 
+    /// Drains and destroys every instance of a group (managed or not), in parallel; reports those that failed.
+    pub async fn destroy_instances(&self, cfg: &GroupConfig) -> Result<()> {
+        let id = cfg.id().clone();
+        let instance = self.deps.lookup.instance(&cfg.instance.plugin).await?;
+        let flavor = self.deps.lookup.flavor(&cfg.flavor.plugin).await?;
+        let members = self.list_members(cfg).await?;
+        let cfg = Arc::new(cfg.clone());
+        let limit = Arc::new(tokio::sync::Semaphore::new(self.deps.options.max_parallel.max(1)));
+        let mut tasks = Vec::new();
+        for d in members {
+            let (instance, flavor, cfg, limit) = (instance.clone(), flavor.clone(), cfg.clone(), limit.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let action = crate::model::Action::Destroy {
+                    id: d.id.clone(),
+                    reason: crate::model::DestroyReason::GroupDestroyed,
+                };
+                execute(action, &cfg, instance.as_ref(), flavor.as_ref(), Some(d)).await
+            }));
+        }
+        let mut failed = Vec::new();
+        for t in tasks {
+            if let Ok(crate::model::Outcome::DestroyFailed { id, error }) = t.await {
+                failed.push(format!("{id}: {error}"));
+            }
+        }
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::failed(format!(
+                "group {id}: {} instance(s) could not be destroyed: {}",
+                failed.len(),
+                failed.join("; ")
+            )))
+        }
+    }
+
+    /// The IDs of the groups being managed.
+    pub async fn group_ids(&self) -> Vec<Id> {
+        self.groups.lock().await.keys().cloned().collect()
+    }
+
     fn metadata_tree(snaps: &[(Id, Arc<Snapshot>)]) -> serde_json::Value {
         let mut specs = serde_json::Map::new();
         let mut groups = serde_json::Map::new();
@@ -132,38 +174,7 @@ impl Group for GroupPlugin {
         let cfg = sup.snapshot().config.clone();
         sup.stop().await;
         let _ = self.deps.store.remove(id).await;
-        let instance = self.deps.lookup.instance(&cfg.instance.plugin).await?;
-        let flavor = self.deps.lookup.flavor(&cfg.flavor.plugin).await?;
-        let members = self.list_members(&cfg).await?;
-        let cfg = Arc::new(cfg);
-        let limit = Arc::new(tokio::sync::Semaphore::new(self.deps.options.max_parallel.max(1)));
-        let mut tasks = Vec::new();
-        for d in members {
-            let (instance, flavor, cfg, limit) = (instance.clone(), flavor.clone(), cfg.clone(), limit.clone());
-            tasks.push(tokio::spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                let action = crate::model::Action::Destroy {
-                    id: d.id.clone(),
-                    reason: crate::model::DestroyReason::GroupDestroyed,
-                };
-                execute(action, &cfg, instance.as_ref(), flavor.as_ref(), Some(d)).await
-            }));
-        }
-        let mut failed = Vec::new();
-        for t in tasks {
-            if let Ok(crate::model::Outcome::DestroyFailed { id, error }) = t.await {
-                failed.push(format!("{id}: {error}"));
-            }
-        }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::failed(format!(
-                "group {id} freed, but {} instance(s) could not be destroyed: {}",
-                failed.len(),
-                failed.join("; ")
-            )))
-        }
+        self.destroy_instances(&cfg).await
     }
 
     async fn inspect_groups(&self) -> Result<Vec<group::Spec>> {

@@ -118,3 +118,56 @@ impl RolloutStore for MemoryRolloutStore {
         Ok(())
     }
 }
+
+/// Rollouts as JSON files in a directory (one per group, written atomically), so a restarted process resumes them.
+#[derive(Debug)]
+pub struct FileRolloutStore {
+    dir: std::path::PathBuf,
+}
+
+impl FileRolloutStore {
+    /// Keeps rollouts in `dir`, created if absent.
+    pub fn new(dir: impl Into<std::path::PathBuf>) -> Result<FileRolloutStore> {
+        let dir = dir.into();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| infrakit_spi::Error::failed(format!("rollout store {}: {e}", dir.display())))?;
+        Ok(FileRolloutStore { dir })
+    }
+
+    fn path(&self, group: &GroupId) -> std::path::PathBuf {
+        let name: String =
+            group.0.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+        self.dir.join(format!("{name}.json"))
+    }
+}
+
+#[async_trait]
+impl RolloutStore for FileRolloutStore {
+    async fn save(&self, rollout: &Rollout) -> Result<()> {
+        let path = self.path(&rollout.group);
+        let tmp = path.with_extension("json.tmp");
+        let fail = |e: std::io::Error| infrakit_spi::Error::failed(format!("{}: {e}", path.display()));
+        let body = serde_json::to_vec_pretty(rollout).map_err(infrakit_spi::Error::failed)?;
+        std::fs::write(&tmp, body).map_err(fail)?;
+        std::fs::rename(&tmp, &path).map_err(fail)
+    }
+
+    async fn load(&self, group: &GroupId) -> Result<Option<Rollout>> {
+        let path = self.path(group);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    async fn remove(&self, group: &GroupId) -> Result<()> {
+        match std::fs::remove_file(self.path(group)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(infrakit_spi::Error::failed(e)),
+        }
+    }
+}

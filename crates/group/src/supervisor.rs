@@ -180,6 +180,7 @@ async fn run(
     let gid = recon.config().id().clone();
     loop {
         let mut error = None;
+        let mut wake_at = None;
         if plugins.is_none() {
             match resolve(deps.lookup.as_ref(), recon.config()).await {
                 Ok(p) => {
@@ -191,7 +192,10 @@ async fn run(
         }
         if let Some((instance, flavor)) = plugins.clone() {
             match pass(&mut recon, &deps, &instance, &flavor, &permits, &done_tx).await {
-                Ok(()) => passes += 1,
+                Ok(wake) => {
+                    passes += 1;
+                    wake_at = wake;
+                }
                 Err(e) => {
                     tracing::warn!(group = %gid, error = %e, "reconcile pass failed");
                     error = Some(e.to_string());
@@ -239,6 +243,7 @@ async fn run(
             Some(outcome) = done_rx.recv() => recon.complete(&outcome, deps.clock.now()),
             _ = next_change(&mut changes) => {}
             _ = tokio::time::sleep_until(next_resync) => next_resync = jittered(&deps.options),
+            _ = sleep_until_millis(wake_at, deps.clock.as_ref()) => {}
         }
         // Coalesce a burst: everything already finished is folded in before the next pass.
         while let Ok(outcome) = done_rx.try_recv() {
@@ -250,7 +255,15 @@ async fn run(
     }
 }
 
-/// One pass: list, ask health, plan, send actions.
+/// Sleeps until the clock reads `at` (forever when `None`).
+async fn sleep_until_millis(at: Option<u64>, clock: &dyn Clock) {
+    match at {
+        Some(at) => tokio::time::sleep(Duration::from_millis(at.saturating_sub(clock.now()).max(1))).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One pass: list, ask health, plan, send actions. Returns when something deferred becomes due.
 async fn pass(
     recon: &mut Reconciler,
     deps: &Deps,
@@ -258,7 +271,7 @@ async fn pass(
     flavor: &Arc<dyn Flavor>,
     permits: &Arc<Semaphore>,
     done: &mpsc::UnboundedSender<Outcome>,
-) -> Result<()> {
+) -> Result<Option<u64>> {
     let cfg = Arc::new(recon.config().clone());
     let filter: Tags = [(GROUP_TAG.to_string(), cfg.id().0.clone())].into();
     let timeout = deps.options.call_timeout;
@@ -269,6 +282,7 @@ async fn pass(
     let now = deps.clock.now();
     recon.observe(now, listing, &health);
     let plan = recon.plan(now);
+    let wake_at = plan.wake_at;
     for note in &plan.notes {
         tracing::info!(group = %cfg.id(), "{note}");
     }
@@ -292,7 +306,7 @@ async fn pass(
             let _ = done.send(outcome);
         });
     }
-    Ok(())
+    Ok(wake_at)
 }
 
 async fn check_health(

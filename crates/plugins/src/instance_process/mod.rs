@@ -125,6 +125,8 @@ impl Inner {
             _ => None,
         };
         if let Some(r) = removed {
+            // The instance is its process group: whatever the leader left behind goes with it.
+            procs::signal_group(pid, libc::SIGKILL);
             self.store.remove(&r.id);
             record::append_log(&r.log, &format!("[infrakit] instance {id} (pid {pid}) {how}\n"));
             tracing::info!(instance = %id, pid, "{how}");
