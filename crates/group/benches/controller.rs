@@ -171,6 +171,66 @@ async fn roll(unavailable: u64, label: &str) {
     show(label, until_converged(&g, 200, &h2, start, Duration::from_secs(600)).await);
 }
 
+/// kill -9 of `kills` instances in a group of 200 local processes: time until every victim is replaced by a running
+/// process (its Provision returned) and the group is whole again.
+async fn process_kills(kills: usize, label: &str) {
+    let state = tempfile::tempdir().expect("tempdir");
+    let registry = Registry::new(None);
+    let plugin = infrakit_plugins::instance_process::ProcessInstance::open(state.path()).await.expect("process plugin");
+    registry.add_instance("instance-process", Arc::new(plugin.clone()));
+    registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
+    let deps = Deps {
+        lookup: Arc::new(registry),
+        clock: Arc::new(SystemClock),
+        store: Arc::new(MemoryRolloutStore::default()),
+        options: Options { resync: Duration::from_secs(10), max_parallel: 64, ..Options::default() },
+    };
+    let g = GroupPlugin::new(deps);
+    let text = r#"{"Allocation":{"Size":200},
+        "Instance":{"Plugin":"instance-process","Properties":{"Cmd":"exec sleep 600","StopGrace":"1s","StartCheck":"0ms"}},
+        "Flavor":{"Plugin":"flavor-vanilla","Properties":null}}"#;
+    let s = group::Spec { id: group::Id("bench".into()), properties: Some(Any::from_json(text).expect("spec")) };
+    let hash = GroupConfig::parse(&s).expect("spec").hash;
+    g.commit_group(s, false).await.expect("commit");
+    until_converged(&g, 200, &hash, Instant::now(), Duration::from_secs(120)).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await; // past the crash-loop window
+    let listed = plugin.describe_instances(&Tags::new(), true).await.expect("describe");
+    let victims: Vec<(Id, i32)> = listed
+        .iter()
+        .take(kills)
+        .map(|d| {
+            (d.id.clone(), d.properties.as_ref().map(|p| p.to_value()["Pid"].as_i64().unwrap_or(0)).unwrap_or(0) as i32)
+        })
+        .collect();
+    let mut rx = g.subscribe(&group::Id("bench".into())).await.expect("subscribe");
+    let start = Instant::now();
+    for (_, pid) in &victims {
+        // SAFETY: signalling processes this benchmark started.
+        unsafe { libc::kill(*pid, libc::SIGKILL) };
+    }
+    let mut result = None;
+    let mut all_gone = None;
+    while start.elapsed() < Duration::from_secs(30) {
+        {
+            let snap = rx.borrow_and_update();
+            let gone = victims.iter().all(|(id, _)| !snap.members.iter().any(|m| &m.id == id));
+            if gone && all_gone.is_none() {
+                all_gone = Some(start.elapsed());
+            }
+            if gone && snap.members.len() == 200 && snap.status.creating == 0 {
+                result = Some(start.elapsed());
+                break;
+            }
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(50), rx.changed()).await;
+    }
+    show(label, result);
+    if std::env::var_os("BENCH_DETAIL").is_some() {
+        show("  (of which: every exit seen by the controller)", all_gone);
+    }
+    let _ = g.destroy_group(&group::Id("bench".into())).await;
+}
+
 fn reconcile_pass_cpu(n: usize) {
     let s = spec(n as u64, 1, 1);
     let cfg = GroupConfig::parse(&s).expect("spec");
@@ -226,6 +286,8 @@ async fn main() {
     heal(false, "heal 20 of 200 deleted files, polling only (resync 1 s)").await;
     roll(1, "rolling update of 200, maxUnavailable 1").await;
     roll(20, "rolling update of 200, maxUnavailable 20").await;
+    process_kills(1, "kill -9 of 1 of 200 processes: replacement running").await;
+    process_kills(20, "kill -9 of 20 of 200 processes: replacements running").await;
     if !quick {
         let before = rss_mib();
         let (dir, g) = converge(10_000, "converge 10,000 file instances").await;

@@ -298,15 +298,10 @@ impl ProcessInstance {
         for (k, v) in &props.env {
             cmd.env(k, v);
         }
-        // SAFETY: setsid(2) is async-signal-safe; it runs in the child between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        // Its own process group: Ctrl-C at the terminal of the plugin does not reach it, it outlives the plugin, and
+        // Destroy signals the whole group. (No pre-exec hook, so the standard library can use posix_spawn, which
+        // stays fast however large this process is.)
+        cmd.process_group(0);
         let child = cmd.spawn().map_err(|e| Error::failed(format!("cannot start /bin/sh: {e}")))?;
         let pid = child
             .id()
@@ -367,6 +362,12 @@ impl Instance for ProcessInstance {
                 rec.log
             )));
         }
+        if let Ok(mut live) = self.inner.live.lock() {
+            if let Some(r) = live.get_mut(&id) {
+                r.starting = false;
+            }
+        }
+        self.inner.push();
         let inner = self.inner.clone();
         let (pid, wid) = (rec.pid, id.clone());
         tokio::spawn(async move {
@@ -404,8 +405,8 @@ impl Instance for ProcessInstance {
         let live: Vec<Record> = self.inner.live.lock().map(|l| l.values().cloned().collect()).unwrap_or_default();
         let mut out = Vec::new();
         for r in live.into_iter().filter(|r| tags_match(&r.tags, tags)) {
-            if r.pid == 0 {
-                continue; // still starting
+            if r.pid == 0 || r.starting {
+                continue; // still starting: listed once its start check passed
             }
             let props = if properties {
                 Some(Any::from_value(&serde_json::json!({

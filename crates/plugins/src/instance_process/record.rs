@@ -33,6 +33,9 @@ pub struct Record {
     /// Its log file.
     #[serde(rename = "Log", default)]
     pub log: String,
+    /// True until its start check passed: not listed yet.
+    #[serde(skip)]
+    pub starting: bool,
 }
 
 impl Record {
@@ -52,6 +55,7 @@ impl Record {
             started_ms,
             volumes: Vec::new(),
             log: log.to_string_lossy().into_owned(),
+            starting: true,
         }
     }
 }
