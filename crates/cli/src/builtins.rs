@@ -9,7 +9,7 @@ use infrakit_group::supervisor::{Deps, Options};
 use infrakit_plugins::flavor_combo::ComboFlavor;
 use infrakit_plugins::flavor_vanilla::VanillaFlavor;
 use infrakit_plugins::instance_file::FileInstance;
-use infrakit_plugins::instance_process::ProcessInstance;
+use infrakit_plugins::instance_process::{Network, ProcessInstance};
 use infrakit_rpc::services::GroupControlService;
 use infrakit_rpc::ServerBuilder;
 use std::path::PathBuf;
@@ -36,6 +36,16 @@ pub struct BuiltinOptions {
     /// State directory of instance-process [default: $INFRAKIT_HOME/instance-process or ~/.infrakit/instance-process].
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// instance-process networking: `loopback` (logical IDs are 127.x addresses) or `netns` (root: each pet gets a
+    /// network namespace with its logical ID as its address, on a bridge).
+    #[arg(long, default_value = "loopback", value_parser = ["loopback", "netns"])]
+    pub network: String,
+    /// The bridge of `--network netns`.
+    #[arg(long, default_value = "ik0")]
+    pub bridge: String,
+    /// The prefix length of pet addresses with `--network netns`.
+    #[arg(long, default_value_t = 24)]
+    pub prefix: u8,
     /// The group controller's safety-net resync interval; pushed changes are handled at once regardless.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     pub poll_interval: std::time::Duration,
@@ -63,7 +73,11 @@ pub async fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context
     Ok(match kind {
         "instance-process" => {
             let dir = opts.state.clone().unwrap_or_else(|| default_home().join("instance-process"));
-            let plugin = Arc::new(ProcessInstance::open(&dir).await?);
+            let network = match opts.network.as_str() {
+                "netns" => Network::Netns { bridge: opts.bridge.clone(), prefix: opts.prefix },
+                _ => Network::Loopback,
+            };
+            let plugin = Arc::new(ProcessInstance::open_with(&dir, network).await?);
             ctx.registry.add_instance(name, plugin.clone());
             builder.instance(plugin)
         }

@@ -131,3 +131,54 @@ async fn unwritable_state_is_a_clear_error() {
     let err = ProcessInstance::open(file.path()).await.err().unwrap().to_string();
     assert!(err.contains(&file.path().display().to_string()), "{err}");
 }
+
+/// Network namespaces need root and iproute2 (both in CI); elsewhere the test says why it is skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn netns_mode_gives_each_pet_its_own_host() {
+    use infrakit_plugins::instance_process::Network;
+    // SAFETY: geteuid(2) has no preconditions.
+    if unsafe { libc::geteuid() } != 0 || std::process::Command::new("ip").arg("-V").output().is_err() {
+        println!("SKIPPED netns_mode_gives_each_pet_its_own_host: needs root and iproute2");
+        return;
+    }
+    let bridge = format!("ikt{}", std::process::id() % 100_000);
+    let state = tempfile::tempdir().unwrap();
+    let network = Network::Netns { bridge: bridge.clone(), prefix: 24 };
+    let p = ProcessInstance::open_with(state.path(), network).await.unwrap();
+    // Two hosts on a subnet that exists only inside the namespaces this test creates.
+    let server = r#"exec python3 -c "
+import socket, os
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((os.environ['INFRAKIT_ADDRESS'], 7000)); s.listen(4)
+while True:
+    c, a = s.accept(); c.sendall(('hello from ' + os.environ['INFRAKIT_ADDRESS'] + ' to ' + a[0]).encode()); c.close()
+""#;
+    let client = r#"exec python3 -c "
+import socket, time, os
+for _ in range(100):
+    try:
+        s = socket.create_connection(('10.213.7.1', 7000), timeout=1)
+        open(os.environ['INFRAKIT_VOLUME'] + '/reply', 'w').write(s.recv(100).decode()); break
+    except OSError:
+        time.sleep(0.1)
+time.sleep(60)
+""#;
+    let a = p.provision(spec(server, Some("10.213.7.1"), Some("net-a"))).await.unwrap();
+    let b = p.provision(spec(client, Some("10.213.7.2"), Some("net-b"))).await.unwrap();
+    let reply = state.path().join("volumes/net-b/reply");
+    wait_until("the client's reply", || reply.exists()).await;
+    assert_eq!(std::fs::read_to_string(&reply).unwrap(), "hello from 10.213.7.1 to 10.213.7.2");
+    let listed = p.describe_instances(&Tags::new(), true).await.unwrap();
+    let namespaces: Vec<String> = listed
+        .iter()
+        .map(|d| d.properties.as_ref().unwrap().to_value()["Netns"].as_str().unwrap().to_string())
+        .collect();
+    p.destroy(&a).await.unwrap();
+    p.destroy(&b).await.unwrap();
+    let left = std::process::Command::new("ip").args(["netns", "list"]).output().unwrap();
+    let left = String::from_utf8_lossy(&left.stdout);
+    for ns in namespaces {
+        assert!(!left.contains(&ns), "namespace {ns} removed with its instance");
+    }
+    let _ = std::process::Command::new("ip").args(["link", "del", &bridge]).status();
+}

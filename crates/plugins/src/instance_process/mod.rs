@@ -10,8 +10,11 @@
 //! - an exit is seen at once (the child's exit, or a pidfd for re-adopted processes) and pushed to the controller;
 //! - `Destroy` stops the process group: SIGTERM, a grace period, SIGKILL.
 
+mod netns;
 mod procs;
 mod record;
+
+pub use netns::Network;
 
 use async_trait::async_trait;
 use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, LogicalId, Spec, Tags};
@@ -84,10 +87,10 @@ impl ProcessProperties {
     }
 }
 
-/// The address a logical ID stands for, if it is an IPv4 address; outside 127.0.0.0/8 it is refused.
-fn address_of(lid: &LogicalId) -> Result<Option<std::net::Ipv4Addr>> {
+/// The address a logical ID stands for, if it is an IPv4 address; without namespaces, only 127.0.0.0/8.
+fn address_of(lid: &LogicalId, network: &Network) -> Result<Option<std::net::Ipv4Addr>> {
     match lid.0.parse::<std::net::Ipv4Addr>() {
-        Ok(ip) if ip.is_loopback() => Ok(Some(ip)),
+        Ok(ip) if ip.is_loopback() || matches!(network, Network::Netns { .. }) => Ok(Some(ip)),
         Ok(ip) => Err(Error::invalid(
             "LogicalID",
             format!("{ip} is not a loopback address: without network namespaces, use addresses in 127.0.0.0/8"),
@@ -108,6 +111,7 @@ fn volume_dir_name(id: &str) -> String {
 }
 
 struct Inner {
+    network: Network,
     store: Store,
     live: Mutex<BTreeMap<Id, Record>>,
     changes: watch::Sender<u64>,
@@ -127,6 +131,9 @@ impl Inner {
         if let Some(r) = removed {
             // The instance is its process group: whatever the leader left behind goes with it.
             procs::signal_group(pid, libc::SIGKILL);
+            if let Some(ns) = &r.netns {
+                netns::teardown(ns);
+            }
             self.store.remove(&r.id);
             record::append_log(&r.log, &format!("[infrakit] instance {id} (pid {pid}) {how}\n"));
             tracing::info!(instance = %id, pid, "{how}");
@@ -145,9 +152,17 @@ impl ProcessInstance {
     /// Opens (or creates) the state directory, re-adopts instances still running, forgets those that died while
     /// the plugin was away, and stops processes it started but has no record of.
     pub async fn open(state: impl Into<PathBuf>) -> Result<ProcessInstance> {
+        ProcessInstance::open_with(state, Network::Loopback).await
+    }
+
+    /// Like [`ProcessInstance::open`], with a choice of network (namespaces need root and iproute2).
+    pub async fn open_with(state: impl Into<PathBuf>, network: Network) -> Result<ProcessInstance> {
+        if let Network::Netns { .. } = network {
+            netns::check_available()?;
+        }
         let store = Store::open(state.into())?;
         let (changes, _) = watch::channel(0);
-        let inner = Arc::new(Inner { store, live: Mutex::new(BTreeMap::new()), changes });
+        let inner = Arc::new(Inner { network, store, live: Mutex::new(BTreeMap::new()), changes });
         let plugin = ProcessInstance { inner };
         plugin.adopt().await;
         Ok(plugin)
@@ -262,8 +277,24 @@ impl ProcessInstance {
             .open(&rec.log)
             .map_err(|e| Error::failed(format!("log {}: {e}", rec.log)))?;
         let log2 = log.try_clone().map_err(|e| Error::failed(format!("log {}: {e}", rec.log)))?;
-        let mut cmd = tokio::process::Command::new("/bin/sh");
-        cmd.arg("-c").arg(&command);
+        let address = match &rec.logical_id {
+            Some(lid) => address_of(lid, &self.inner.network)?,
+            None => None,
+        };
+        let mut cmd = match (&self.inner.network, address) {
+            (Network::Netns { bridge, prefix }, Some(ip)) => {
+                let ns = netns::setup(bridge, *prefix, &rec.id.0, &ip.to_string())?;
+                let mut c = tokio::process::Command::new("ip");
+                c.args(["netns", "exec", &ns, "/bin/sh", "-c", &command]);
+                rec.netns = Some(ns);
+                c
+            }
+            _ => {
+                let mut c = tokio::process::Command::new("/bin/sh");
+                c.arg("-c").arg(&command);
+                c
+            }
+        };
         cmd.stdin(std::process::Stdio::null()).stdout(log).stderr(log2);
         let workdir = props
             .dir
@@ -278,7 +309,7 @@ impl ProcessInstance {
         }
         if let Some(lid) = &rec.logical_id {
             cmd.env("INFRAKIT_LOGICAL_ID", &lid.0);
-            if let Some(ip) = address_of(lid)? {
+            if let Some(ip) = address {
                 cmd.env("INFRAKIT_ADDRESS", ip.to_string());
             }
         }
@@ -302,7 +333,15 @@ impl ProcessInstance {
         // Destroy signals the whole group. (No pre-exec hook, so the standard library can use posix_spawn, which
         // stays fast however large this process is.)
         cmd.process_group(0);
-        let child = cmd.spawn().map_err(|e| Error::failed(format!("cannot start /bin/sh: {e}")))?;
+        let child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                if let Some(ns) = rec.netns.take() {
+                    netns::teardown(&ns);
+                }
+                return Err(Error::failed(format!("cannot start /bin/sh: {e}")));
+            }
+        };
         let pid = child
             .id()
             .map(|p| p as i32)
@@ -330,7 +369,7 @@ impl Instance for ProcessInstance {
     async fn provision(&self, spec: Spec) -> Result<Id> {
         let props = ProcessProperties::parse(spec.properties.as_ref())?;
         if let Some(lid) = &spec.logical_id {
-            address_of(lid)?;
+            address_of(lid, &self.inner.network)?;
         }
         let id = Id(format!("process-{:016x}", rand::random::<u64>()));
         let mut rec = Record::new(id.clone(), spec, self.inner.store.log_path(&id));
@@ -355,6 +394,9 @@ impl Instance for ProcessInstance {
         if let Ok(status) = tokio::time::timeout(check, child.wait()).await {
             self.release(&id);
             self.inner.store.remove(&id);
+            if let Some(ns) = &rec.netns {
+                netns::teardown(ns);
+            }
             let status = status.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
             let tail = record::log_tail(&rec.log, 5);
             return Err(Error::failed(format!(
@@ -411,7 +453,8 @@ impl Instance for ProcessInstance {
             let props = if properties {
                 Some(Any::from_value(&serde_json::json!({
                     "Pid": r.pid, "Log": r.log, "Volumes": r.volumes, "Started": r.started_ms,
-                    "Address": r.logical_id.as_ref().and_then(|l| address_of(l).ok().flatten()).map(|a| a.to_string()),
+                    "Address": r.logical_id.as_ref().and_then(|l| address_of(l, &self.inner.network).ok().flatten()).map(|a| a.to_string()),
+                    "Netns": r.netns,
                 }))?)
             } else {
                 None

@@ -33,6 +33,9 @@ pub struct Record {
     /// Its log file.
     #[serde(rename = "Log", default)]
     pub log: String,
+    /// Its network namespace, in netns mode.
+    #[serde(rename = "Netns", default, skip_serializing_if = "Option::is_none")]
+    pub netns: Option<String>,
     /// True until its start check passed: not listed yet.
     #[serde(skip)]
     pub starting: bool,
@@ -55,6 +58,7 @@ impl Record {
             started_ms,
             volumes: Vec::new(),
             log: log.to_string_lossy().into_owned(),
+            netns: None,
             starting: true,
         }
     }
