@@ -177,10 +177,17 @@ pub async fn run(cmd: GroupCmd, ctx: &Context) -> Result<()> {
             }
         }
         Sub::Describe { id, quiet, output } => {
-            let d = g.describe_group(&group::Id(id)).await?;
+            let d = g.describe_group(&group::Id(id.clone())).await?;
             if quiet {
                 d.instances.iter().for_each(|i| println!("{}", i.id));
             } else if output == Format::Table {
+                // What the controller is doing (back-off, outage, rollout) comes first, when it can say.
+                if let Ok(status) = g.status(&group::Id(id.clone())).await {
+                    let s = status.to_value();
+                    for note in s["Status"]["notes"].as_array().into_iter().flatten() {
+                        println!("note: {}", note.as_str().unwrap_or_default());
+                    }
+                }
                 let rows: Vec<Vec<String>> = d
                     .instances
                     .iter()

@@ -190,6 +190,14 @@ fn a_crash_loop_backs_off_and_says_why() {
     });
     let notes = status()["Status"]["notes"].to_string();
     assert!(notes.contains("exited at once") && notes.contains("exit status: 7"), "{notes}");
+    let table = Command::new(infrakit_bin())
+        .args(["group", "describe", "crashy", "-o", "table"])
+        .env("INFRAKIT_HOME", home.path())
+        .env_remove("INFRAKIT_PLUGINS_DIR")
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("note: backing off"), "the back-off shows in describe: {table}");
     // Over 3 seconds, a handful of attempts, not a spin.
     let logs = home.path().join("instance-process/logs");
     let count = || std::fs::read_dir(&logs).map(|d| d.count()).unwrap_or(0);
