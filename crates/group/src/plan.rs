@@ -265,7 +265,25 @@ pub fn plan(input: Input<'_>) -> Plan {
     if backing_off {
         due.push(ledger.create_not_before);
     }
-    out.wake_at = due.into_iter().min();
+    // Time-based decisions are due at their time, not at the next resync: an unhealthy instance's timeout, the end
+    // of a start-up grace period, a new instance's monitor period, a rollout's deadline.
+    for m in members.iter().filter(|m| !ledger.destroying.contains_key(m.id())) {
+        if m.health == Health::Unhealthy {
+            due.push(m.first_seen.saturating_add(grace));
+            if let Some(t) = m.unhealthy_since {
+                due.push(t.saturating_add(timeout));
+            }
+        }
+        if rolling && m.health == Health::Healthy && is_current(m, hash) {
+            if let Some(t) = m.healthy_since {
+                due.push(t.saturating_add(monitor));
+            }
+        }
+    }
+    if let Some(r) = out.rollout.as_ref().filter(|r| r.is_running() && cfg.updating.deadline.0 > 0) {
+        due.push(r.last_progress.saturating_add(cfg.updating.deadline.0).saturating_add(1));
+    }
+    out.wake_at = due.into_iter().filter(|t| *t > now).min();
     out
 }
 

@@ -321,3 +321,31 @@ impl GroupControl for GroupClient {
         r.status.ok_or_else(|| Error::Remote("Status returned nothing".into()))
     }
 }
+
+/// A manager replica reached over RPC.
+pub struct ManagerClient(pub PluginClient);
+
+#[async_trait]
+impl infrakit_spi::manager::Manager for ManagerClient {
+    async fn is_leader(&self) -> Result<bool> {
+        let r: gm::IsLeaderResponse =
+            self.0.call("Manager", versions::MANAGER, "IsLeader", &serde_json::json!({})).await?;
+        Ok(r.leader)
+    }
+
+    async fn status(&self) -> Result<infrakit_spi::manager::ManagerStatus> {
+        self.0.call("Manager", versions::MANAGER, "Status", &serde_json::json!({})).await
+    }
+
+    async fn history(&self, id: &group::Id) -> Result<Vec<infrakit_spi::manager::SpecVersion>> {
+        let r: gm::HistoryResponse =
+            self.0.call("Manager", versions::MANAGER, "History", &gm::IdRequest { id: id.clone() }).await?;
+        Ok(r.versions)
+    }
+
+    async fn rollback_to(&self, id: &group::Id, version: Option<u64>) -> Result<String> {
+        let req = gm::RollbackToRequest { id: id.clone(), version };
+        let r: gm::CommitResponse = self.0.call("Manager", versions::MANAGER, "RollbackTo", &req).await?;
+        Ok(r.details)
+    }
+}

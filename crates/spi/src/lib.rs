@@ -15,3 +15,4 @@ pub mod plugin;
 
 pub use any::Any;
 pub use error::{Error, Result};
+pub mod manager;

@@ -48,9 +48,14 @@ impl Daemon {
 
 /// Starts `infrakit plugin start <args>` with the given plugins directory.
 pub fn start_plugins(plugins: &Path, args: &[&str]) -> Daemon {
+    let mut all = vec!["plugin", "start"];
+    all.extend_from_slice(args);
+    start_plugins_with(plugins, &all)
+}
+
+/// Starts `infrakit <args>` as a daemon with the given plugins directory.
+pub fn start_plugins_with(plugins: &Path, args: &[&str]) -> Daemon {
     let child = Command::new(infrakit_bin())
-        .arg("plugin")
-        .arg("start")
         .args(args)
         .env("INFRAKIT_PLUGINS_DIR", plugins)
         .stdout(Stdio::null())

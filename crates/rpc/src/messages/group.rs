@@ -77,3 +77,22 @@ pub struct StatusResponse {
     #[serde(rename = "Status", default)]
     pub status: Option<infrakit_spi::Any>,
 }
+
+/// `Manager.History` result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryResponse {
+    /// Every stored version, oldest first.
+    #[serde(rename = "Versions", default, deserialize_with = "null_as_default")]
+    pub versions: Vec<infrakit_spi::manager::SpecVersion>,
+}
+
+/// `Manager.RollbackTo` params.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollbackToRequest {
+    /// The group.
+    #[serde(rename = "ID", default)]
+    pub id: Id,
+    /// The version to commit again (the previous one when absent).
+    #[serde(rename = "Version", default)]
+    pub version: Option<u64>,
+}

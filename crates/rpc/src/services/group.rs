@@ -57,15 +57,8 @@ impl Service for GroupService {
     }
 }
 
-/// Answers whether this replica leads; implemented by the manager.
-#[async_trait]
-pub trait IsLeader: Send + Sync {
-    /// True on the leader.
-    async fn is_leader(&self) -> infrakit_spi::Result<bool>;
-}
-
-/// Serves `Manager/0.1.0`.
-pub struct ManagerService(pub Arc<dyn IsLeader>);
+/// Serves `Manager/0.1.0`: InfraKit's `IsLeader`, plus `Status`, `History` and `RollbackTo` (extensions).
+pub struct ManagerService(pub Arc<dyn infrakit_spi::manager::Manager>);
 
 #[async_trait]
 impl Service for ManagerService {
@@ -74,16 +67,26 @@ impl Service for ManagerService {
     }
 
     fn methods(&self) -> &'static [&'static str] {
-        &["IsLeader"]
+        &["IsLeader", "Status", "History", "RollbackTo"]
     }
 
     fn types(&self) -> Vec<String> {
         vec![".".to_string()]
     }
 
-    async fn call(&self, method: &str, _raw: &RawValue) -> CallResult {
+    async fn call(&self, method: &str, raw: &RawValue) -> CallResult {
         match method {
             "IsLeader" => result(&IsLeaderResponse { leader: self.0.is_leader().await? }),
+            "Status" => result(&self.0.status().await?),
+            "History" => {
+                let req: IdRequest = params(raw)?;
+                result(&HistoryResponse { versions: self.0.history(&req.id).await? })
+            }
+            "RollbackTo" => {
+                let req: RollbackToRequest = params(raw)?;
+                let details = self.0.rollback_to(&req.id, req.version).await?;
+                result(&CommitResponse { details, plan: None })
+            }
             _ => Err(CallError::MethodNotFound),
         }
     }

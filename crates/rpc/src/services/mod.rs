@@ -7,7 +7,7 @@ mod instance;
 mod metadata;
 
 pub use flavor::FlavorService;
-pub use group::{GroupControlService, GroupService, IsLeader, ManagerService};
+pub use group::{GroupControlService, GroupService, ManagerService};
 pub use handshake::HandshakeService;
 pub use instance::InstanceService;
 pub use metadata::MetadataService;

@@ -1,0 +1,169 @@
+//! `infrakit manager start|commit|inspect|leader|history|rollback`.
+
+use crate::builtins::{self, BuiltinOptions};
+use crate::cmd_group::read_specs;
+use crate::output::print_json;
+use crate::Context;
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Subcommand};
+use infrakit_group::rollout::FileRolloutStore;
+use infrakit_manager::leader_file::FileLeadership;
+use infrakit_manager::replica::Replica;
+use infrakit_manager::store_file::FileStore;
+use infrakit_rpc::clients::{GroupClient, ManagerClient};
+use infrakit_rpc::services::{GroupControlService, ManagerService};
+use infrakit_rpc::ServerBuilder;
+use infrakit_spi::group::{self, Group};
+use infrakit_spi::manager::Manager;
+use infrakit_spi::plugin::Name;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// `infrakit manager ...`
+#[derive(Args)]
+pub struct ManagerCmd {
+    /// The manager replica to talk to (its socket name).
+    #[arg(long, global = true, default_value = "group")]
+    name: String,
+    #[command(subcommand)]
+    cmd: Sub,
+}
+
+#[derive(Subcommand)]
+enum Sub {
+    /// Run a manager replica in the foreground: it serves Group, Manager and Metadata under --name, and runs the group
+    /// controller only while it leads.
+    #[command(after_help = "\
+Leadership sources: file:///path (the file names the leader). Stores: file:///dir (specs with history).
+Examples (two replicas sharing a leader file and a store):
+  infrakit manager start --name m1 --leadership file:///shared/leader --store file:///shared/store
+  infrakit manager start --name m2 --leadership file:///shared/leader --store file:///shared/store
+  echo m1 > /shared/leader")]
+    Start {
+        /// Where leadership comes from.
+        #[arg(long)]
+        leadership: String,
+        /// Where specs are stored.
+        #[arg(long)]
+        store: String,
+        /// Built-in plugins to host in this process too (comma-separated), e.g. instance-file,flavor-vanilla.
+        #[arg(long, value_delimiter = ',')]
+        host: Vec<String>,
+        #[command(flatten)]
+        opts: BuiltinOptions,
+    },
+    /// Commit group specs through the leader (a follower answers with the leader's name).
+    #[command(after_help = "Example:\n  infrakit manager commit examples/cattle.json")]
+    Commit {
+        /// The spec file (JSON or YAML), or -.
+        file: String,
+        /// Only say what would happen.
+        #[arg(short, long)]
+        pretend: bool,
+    },
+    /// Print the stored specs as a list of {"Plugin","Properties"} (re-committable).
+    #[command(after_help = "Example:\n  infrakit manager inspect > groups.json")]
+    Inspect,
+    /// Who leads.
+    #[command(after_help = "Example:\n  infrakit manager leader")]
+    Leader,
+    /// Every stored version of a group's spec.
+    #[command(after_help = "Example:\n  infrakit manager history cattle")]
+    History {
+        /// The group ID.
+        id: String,
+    },
+    /// Commit an earlier stored version of a group's spec (the previous one by default).
+    #[command(after_help = "Example:\n  infrakit manager rollback cattle --to 2")]
+    Rollback {
+        /// The group ID.
+        id: String,
+        /// The version to go back to.
+        #[arg(long)]
+        to: Option<u64>,
+    },
+}
+
+fn file_url(url: &str, what: &str) -> Result<PathBuf> {
+    match url.strip_prefix("file://") {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => bail!(
+            "{what} {url:?} is not supported by this build: use file:///path (etcd and Docker Swarm sources are planned)"
+        ),
+    }
+}
+
+/// Runs a `manager` subcommand.
+pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
+    match cmd.cmd {
+        Sub::Start { leadership, store, host, opts } => start(ctx, &cmd.name, &leadership, &store, &host, &opts).await,
+        Sub::Commit { file, pretend } => {
+            let g = GroupClient(ctx.registry.remote(&Name::new(&cmd.name))?);
+            for (_, spec) in read_specs(&file, &cmd.name)? {
+                let id = spec.id.clone();
+                let c = g.commit_group(spec, pretend).await.with_context(|| format!("committing group {id}"))?;
+                let verb = if pretend { "would involve" } else { "plan" };
+                println!("Group {id} with plugin {} {verb}: {}", cmd.name, c.details);
+            }
+            Ok(())
+        }
+        Sub::Inspect => {
+            let g = GroupClient(ctx.registry.remote(&Name::new(&cmd.name))?);
+            let specs = g.inspect_groups().await?;
+            let list: Vec<serde_json::Value> =
+                specs.iter().map(|s| serde_json::json!({"Plugin": cmd.name, "Properties": s})).collect();
+            print_json(&list)
+        }
+        Sub::Leader => {
+            let m = ManagerClient(ctx.registry.remote(&Name::new(&cmd.name))?);
+            print_json(&m.status().await?)
+        }
+        Sub::History { id } => {
+            let m = ManagerClient(ctx.registry.remote(&Name::new(&cmd.name))?);
+            print_json(&m.history(&group::Id(id)).await?)
+        }
+        Sub::Rollback { id, to } => {
+            let m = ManagerClient(ctx.registry.remote(&Name::new(&cmd.name))?);
+            println!("{}", m.rollback_to(&group::Id(id), to).await?);
+            Ok(())
+        }
+    }
+}
+
+async fn start(
+    ctx: &Context,
+    name: &str,
+    leadership: &str,
+    store: &str,
+    host: &[String],
+    opts: &BuiltinOptions,
+) -> Result<()> {
+    let leader_file = file_url(leadership, "leadership")?;
+    let store_dir = file_url(store, "store")?;
+    let store = Arc::new(FileStore::new(&store_dir)?);
+    let rollouts = Arc::new(FileRolloutStore::new(store_dir.join(".rollouts"))?);
+    let mut servers = Vec::new();
+    for kind in host {
+        let server = builtins::server(kind, kind, opts, ctx).await?.serve(ctx.discovery.dir()).await?;
+        servers.push(server);
+    }
+    let controller = builtins::group_plugin(ctx, opts, rollouts);
+    let leadership = Arc::new(FileLeadership::new(leader_file, name, Duration::from_secs(1)));
+    let replica = Replica::start(leadership, store, controller);
+    let server = ServerBuilder::new(name)
+        .metadata(replica.clone())
+        .group(replica.clone())
+        .service(Arc::new(ManagerService(replica.clone())))
+        .service(Arc::new(GroupControlService(replica.clone())))
+        .serve(ctx.discovery.dir())
+        .await
+        .with_context(|| format!("starting manager {name}"))?;
+    eprintln!("manager {name} listening at {}", server.socket().display());
+    servers.push(server);
+    crate::cmd_plugin::wait_for_signal().await?;
+    for s in servers {
+        s.shutdown().await;
+    }
+    Ok(())
+}

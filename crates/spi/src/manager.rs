@@ -1,0 +1,100 @@
+//! The manager: which replica leads, and the durable, versioned store of group specs behind it.
+
+use crate::group::{self, Id};
+use crate::Result;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// What a replica knows about leadership.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LeaderStatus {
+    /// This replica leads: it acts.
+    Leader,
+    /// Another replica leads (named when known): this one only answers reads.
+    Follower {
+        /// The leader's name, when known.
+        leader: Option<String>,
+    },
+    /// Leadership cannot be determined (the source is unreachable): act as a follower.
+    Unknown {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl LeaderStatus {
+    /// True on the leader.
+    pub fn is_leader(&self) -> bool {
+        matches!(self, LeaderStatus::Leader)
+    }
+}
+
+/// A stream of leadership changes.
+pub type LeaderChanges = std::pin::Pin<Box<dyn futures_core::Stream<Item = LeaderStatus> + Send>>;
+
+/// Where leadership comes from (a file, an etcd election, the etcd Raft leader, the Docker Swarm leader).
+/// Leadership is observed, never decided here.
+pub trait Leadership: Send + Sync {
+    /// This replica's name.
+    fn name(&self) -> &str;
+    /// Every change of status, starting with the current one.
+    fn watch(&self) -> LeaderChanges;
+}
+
+/// One stored version of a group's spec.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecVersion {
+    /// The version, increasing per group.
+    #[serde(rename = "Version")]
+    pub version: u64,
+    /// When it was stored (milliseconds since the UNIX epoch).
+    #[serde(rename = "Time")]
+    pub time: u64,
+    /// The spec; `null` when the group was removed at that version.
+    #[serde(rename = "Spec")]
+    pub spec: Option<group::Spec>,
+}
+
+/// The durable store of group specs, with their history.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Stores a new version of a group's spec; returns its version.
+    async fn put(&self, spec: &group::Spec) -> Result<u64>;
+    /// Records that a group was removed (a new version with no spec).
+    async fn remove(&self, id: &Id) -> Result<()>;
+    /// The current spec of every group.
+    async fn specs(&self) -> Result<Vec<group::Spec>>;
+    /// Every version of a group's spec, oldest first.
+    async fn history(&self, id: &Id) -> Result<Vec<SpecVersion>>;
+}
+
+/// What a manager tells about itself (`Manager.Status`, an extension of `Manager/0.1.0`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagerStatus {
+    /// This replica's name.
+    #[serde(rename = "Name")]
+    pub name: String,
+    /// True on the leader.
+    #[serde(rename = "Leader")]
+    pub leader: bool,
+    /// The leader's name, when known.
+    #[serde(rename = "LeaderName")]
+    pub leader_name: Option<String>,
+    /// Why leadership is unknown, if it is.
+    #[serde(rename = "Unknown", default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
+}
+
+/// A manager replica: InfraKit's `Manager/0.1.0` (`IsLeader`) plus status, history and rollback to a version.
+#[async_trait]
+pub trait Manager: Send + Sync {
+    /// True on the leader.
+    async fn is_leader(&self) -> Result<bool>;
+    /// Who leads.
+    async fn status(&self) -> Result<ManagerStatus>;
+    /// Every stored version of a group's spec.
+    async fn history(&self, id: &Id) -> Result<Vec<SpecVersion>>;
+    /// Commits an earlier version of a group's spec (the previous one when `version` is `None`); returns the
+    /// commit's details.
+    async fn rollback_to(&self, id: &Id, version: Option<u64>) -> Result<String>;
+}
