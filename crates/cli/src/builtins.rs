@@ -111,7 +111,18 @@ pub async fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context
 
 /// A group controller using this process's registry.
 pub fn group_plugin(ctx: &Context, opts: &BuiltinOptions, store: Arc<dyn RolloutStore>) -> Arc<GroupPlugin> {
+    group_plugin_guarded(ctx, opts, store, None)
+}
+
+/// A group controller that acts only while `guard` allows (a manager replica's leadership).
+pub fn group_plugin_guarded(
+    ctx: &Context,
+    opts: &BuiltinOptions,
+    store: Arc<dyn RolloutStore>,
+    guard: Option<infrakit_group::supervisor::ActGuard>,
+) -> Arc<GroupPlugin> {
     let deps = Deps {
+        guard,
         lookup: ctx.registry.clone(),
         clock: Arc::new(SystemClock),
         store,

@@ -35,7 +35,10 @@ enum Sub {
     /// Run a manager replica in the foreground: it serves Group, Manager and Metadata under --name, and runs the group
     /// controller only while it leads.
     #[command(after_help = "\
-Leadership sources: file:///path (the file names the leader). Stores: file:///dir (specs with history).
+Leadership: file:///path (the file names the leader); with the etcd feature also
+etcd-election://host:port[,host:port]/<election>?ttl=<seconds> and etcd-raft-leader://<local member host:port>.
+Stores: file:///dir (specs with history); with the etcd feature also etcd://host:port[,host:port]/<prefix>
+(writes fenced by the election key).
 Examples (two replicas sharing a leader file and a store):
   infrakit manager start --name m1 --leadership file:///shared/leader --store file:///shared/store
   infrakit manager start --name m2 --leadership file:///shared/leader --store file:///shared/store
@@ -88,8 +91,12 @@ Examples (two replicas sharing a leader file and a store):
 fn file_url(url: &str, what: &str) -> Result<PathBuf> {
     match url.strip_prefix("file://") {
         Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ if cfg!(feature = "etcd") => bail!(
+            "{what} {url:?}: use file:///path, etcd-election://host:port,.../<election>?ttl=<s>, \
+             etcd-raft-leader://host:port (leadership) or etcd://host:port,.../<prefix> (store)"
+        ),
         _ => bail!(
-            "{what} {url:?} is not supported by this build: use file:///path (etcd and Docker Swarm sources are planned)"
+            "{what} {url:?} is not supported by this build: use file:///path (build with --features etcd for etcd)"
         ),
     }
 }
@@ -131,6 +138,79 @@ pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
     }
 }
 
+/// Parses `scheme://host:port[,host:port]/path?ttl=N` into (endpoints, path, ttl).
+#[cfg_attr(not(feature = "etcd"), allow(dead_code))]
+fn etcd_url(url: &str, scheme: &str) -> Result<(String, String, i64)> {
+    let rest = url.strip_prefix(scheme).and_then(|r| r.strip_prefix("://")).with_context(|| format!("{url:?}"))?;
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (endpoints, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if endpoints.is_empty() {
+        bail!("{url:?} names no etcd endpoint (write {scheme}://host:port[,host:port]/...)");
+    }
+    let mut ttl = 5;
+    for kv in query.split('&').filter(|s| !s.is_empty()) {
+        match kv.split_once('=') {
+            Some(("ttl", v)) => {
+                ttl = v.parse().with_context(|| format!("{url:?}: ttl {v:?} is not a number of seconds"))?
+            }
+            _ => bail!("{url:?}: unknown option {kv:?} (only ttl=<seconds>)"),
+        }
+    }
+    Ok((endpoints.to_string(), path.trim_matches('/').to_string(), ttl))
+}
+
+type Backends = (
+    Arc<dyn infrakit_spi::manager::Leadership>,
+    Arc<dyn infrakit_spi::manager::Store>,
+    Arc<dyn infrakit_group::rollout::RolloutStore>,
+);
+
+async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends> {
+    #[cfg(feature = "etcd")]
+    {
+        use infrakit_manager::etcd::{self, election::EtcdElection, raft::EtcdRaftLeader, store::EtcdStore, Fence};
+        let mut fence: Option<Arc<dyn Fence>> = None;
+        let lead: Option<Arc<dyn infrakit_spi::manager::Leadership>> = if leadership.starts_with("etcd-election://") {
+            let (endpoints, election, ttl) = etcd_url(leadership, "etcd-election")?;
+            let client = etcd::connect(&endpoints).await?;
+            let election = if election.is_empty() { "infrakit/leader".to_string() } else { election };
+            let e = EtcdElection::start(client, &election, name, ttl);
+            fence = Some(e.clone());
+            Some(e)
+        } else if leadership.starts_with("etcd-raft-leader://") {
+            let (endpoints, _, _) = etcd_url(leadership, "etcd-raft-leader")?;
+            let client = etcd::connect(&endpoints).await?;
+            Some(Arc::new(EtcdRaftLeader::start(client, name, Duration::from_millis(500))))
+        } else {
+            None
+        };
+        if store.starts_with("etcd://") {
+            let (endpoints, prefix, _) = etcd_url(store, "etcd")?;
+            let client = etcd::connect(&endpoints).await?;
+            let prefix = if prefix.is_empty() { "infrakit".to_string() } else { prefix };
+            let s = Arc::new(EtcdStore::new(client, &prefix, fence));
+            let lead = match lead {
+                Some(l) => l,
+                None => {
+                    Arc::new(FileLeadership::new(file_url(leadership, "leadership")?, name, Duration::from_secs(1)))
+                }
+            };
+            return Ok((lead, s.clone(), s));
+        }
+        if let Some(l) = lead {
+            let dir = file_url(store, "store")?;
+            return Ok((l, Arc::new(FileStore::new(&dir)?), Arc::new(FileRolloutStore::new(dir.join(".rollouts"))?)));
+        }
+    }
+    let leader_file = file_url(leadership, "leadership")?;
+    let store_dir = file_url(store, "store")?;
+    Ok((
+        Arc::new(FileLeadership::new(leader_file, name, Duration::from_secs(1))),
+        Arc::new(FileStore::new(&store_dir)?),
+        Arc::new(FileRolloutStore::new(store_dir.join(".rollouts"))?),
+    ))
+}
+
 async fn start(
     ctx: &Context,
     name: &str,
@@ -139,17 +219,15 @@ async fn start(
     host: &[String],
     opts: &BuiltinOptions,
 ) -> Result<()> {
-    let leader_file = file_url(leadership, "leadership")?;
-    let store_dir = file_url(store, "store")?;
-    let store = Arc::new(FileStore::new(&store_dir)?);
-    let rollouts = Arc::new(FileRolloutStore::new(store_dir.join(".rollouts"))?);
+    let (leadership, store, rollouts) = backends(name, leadership, store).await?;
     let mut servers = Vec::new();
     for kind in host {
         let server = builtins::server(kind, kind, opts, ctx).await?.serve(ctx.discovery.dir()).await?;
         servers.push(server);
     }
-    let controller = builtins::group_plugin(ctx, opts, rollouts);
-    let leadership = Arc::new(FileLeadership::new(leader_file, name, Duration::from_secs(1)));
+    let guard_source = leadership.clone();
+    let guard: infrakit_group::supervisor::ActGuard = Arc::new(move || guard_source.may_act());
+    let controller = builtins::group_plugin_guarded(ctx, opts, rollouts, Some(guard));
     let replica = Replica::start(leadership, store, controller);
     let server = ServerBuilder::new(name)
         .metadata(replica.clone())

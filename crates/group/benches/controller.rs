@@ -65,6 +65,7 @@ fn controller(dir: &Path, push: bool, resync: Duration) -> Arc<GroupPlugin> {
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
     let options = Options { resync, max_parallel: 64, ..Options::default() };
     let deps = Deps {
+        guard: None,
         lookup: Arc::new(registry),
         clock: Arc::new(SystemClock),
         store: Arc::new(MemoryRolloutStore::default()),
@@ -180,6 +181,7 @@ async fn process_kills(kills: usize, label: &str) {
     registry.add_instance("instance-process", Arc::new(plugin.clone()));
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
     let deps = Deps {
+        guard: None,
         lookup: Arc::new(registry),
         clock: Arc::new(SystemClock),
         store: Arc::new(MemoryRolloutStore::default()),

@@ -44,8 +44,13 @@ impl Default for Options {
     }
 }
 
+/// Says whether this controller may act right now (a manager replica that may have lost leadership says no).
+pub type ActGuard = Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// What a supervisor needs from the outside world.
 pub struct Deps {
+    /// Checked before every batch of actions: when it says no, nothing is sent. `None`: always allowed.
+    pub guard: Option<ActGuard>,
     /// Finds instance and flavor plugins by name.
     pub lookup: Arc<dyn PluginLookup>,
     /// Time.
@@ -281,6 +286,10 @@ async fn pass(
     let health = check_health(flavor, &cfg, &listing, timeout).await;
     let now = deps.clock.now();
     recon.observe(now, listing, &health);
+    if deps.guard.as_ref().is_some_and(|may_act| !may_act()) {
+        tracing::debug!(group = %cfg.id(), "not acting: leadership not confirmed");
+        return Ok(None);
+    }
     let plan = recon.plan(now);
     let wake_at = plan.wake_at;
     for note in &plan.notes {

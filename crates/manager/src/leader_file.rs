@@ -88,4 +88,8 @@ impl Leadership for FileLeadership {
         let rx = self.status.clone();
         Box::pin(tokio_stream::wrappers::WatchStream::new(rx))
     }
+
+    fn may_act(&self) -> bool {
+        self.status.borrow().is_leader()
+    }
 }

@@ -9,3 +9,6 @@
 pub mod leader_file;
 pub mod replica;
 pub mod store_file;
+
+#[cfg(feature = "etcd")]
+pub mod etcd;

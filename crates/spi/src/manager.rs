@@ -39,6 +39,9 @@ pub trait Leadership: Send + Sync {
     fn name(&self) -> &str;
     /// Every change of status, starting with the current one.
     fn watch(&self) -> LeaderChanges;
+    /// True when this replica may act at this very moment: it leads and its leadership is confirmed recently
+    /// enough that no other replica can have taken over. Checked before every batch of actions.
+    fn may_act(&self) -> bool;
 }
 
 /// One stored version of a group's spec.

@@ -1,0 +1,164 @@
+//! Leadership from an etcd v3 election.
+
+use super::Fence;
+use etcd_client::Client;
+use infrakit_spi::manager::{LeaderChanges, LeaderStatus, Leadership};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// The election key held while leading, with its creation revision.
+type HeldKey = Arc<Mutex<Option<(Vec<u8>, i64)>>>;
+/// The last confirmed lease renewal, and how long after it the replica may still act.
+type Renewal = Arc<Mutex<Option<(Instant, Duration)>>>;
+
+/// A replica campaigning in an etcd election.
+pub struct EtcdElection {
+    name: String,
+    status: watch::Receiver<LeaderStatus>,
+    key: HeldKey,
+    /// The last confirmed lease renewal, and how long after it this replica may still act.
+    renewed: Renewal,
+}
+
+impl EtcdElection {
+    /// Campaigns in `election` as `name` with a lease of `ttl` seconds (at least 1), for as long as it lives.
+    pub fn start(client: Client, election: &str, name: &str, ttl: i64) -> Arc<EtcdElection> {
+        let (tx, status) = watch::channel(LeaderStatus::Unknown { reason: "campaign not started".into() });
+        let key = Arc::new(Mutex::new(None));
+        let renewed = Arc::new(Mutex::new(None));
+        let me = Arc::new(EtcdElection { name: name.to_string(), status, key: key.clone(), renewed: renewed.clone() });
+        let (election, name) = (election.to_string(), name.to_string());
+        tokio::spawn(async move {
+            while !tx.is_closed() {
+                let reason = campaign_once(client.clone(), &election, &name, ttl.max(1), &tx, &key, &renewed).await;
+                if let Ok(mut r) = renewed.lock() {
+                    *r = None;
+                }
+                if let Ok(mut k) = key.lock() {
+                    *k = None;
+                }
+                tracing::warn!(replica = %name, %reason, "leadership lost or not reachable; campaigning again");
+                tx.send_replace(LeaderStatus::Unknown { reason });
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        });
+        me
+    }
+}
+
+/// One lease, one campaign: returns why it ended.
+async fn campaign_once(
+    mut client: Client,
+    election: &str,
+    name: &str,
+    ttl: i64,
+    tx: &watch::Sender<LeaderStatus>,
+    key: &Mutex<Option<(Vec<u8>, i64)>>,
+    renewed: &Mutex<Option<(Instant, Duration)>>,
+) -> String {
+    let lease = match client.lease_grant(ttl, None).await {
+        Ok(l) => l.id(),
+        Err(e) => return format!("cannot get a lease from etcd: {e}"),
+    };
+    let (mut keeper, mut renewals) = match client.lease_keep_alive(lease).await {
+        Ok(k) => k,
+        Err(e) => return format!("cannot keep the lease alive: {e}"),
+    };
+    let ttl_d = Duration::from_secs(ttl as u64);
+    // Step down well before the server can expire the lease: no two replicas ever act at once.
+    let safe = ttl_d.mul_f64(0.7);
+    let mut last_ok = Instant::now();
+    let mut campaigner = client.clone();
+    let (el, nm) = (election.to_string(), name.to_string());
+    let mut campaign = Box::pin(async move { campaigner.campaign(el, nm, lease).await });
+    let mut observer = client.observe(election).await.ok();
+    let mut leading = false;
+    let mut renew = tokio::time::interval(ttl_d / 4);
+    loop {
+        tokio::select! {
+            r = &mut campaign, if !leading => match r {
+                Ok(resp) => match resp.leader() {
+                    Some(k) => {
+                        if let Ok(mut slot) = key.lock() {
+                            *slot = Some((k.key().to_vec(), k.rev()));
+                        }
+                        leading = true;
+                        tx.send_replace(LeaderStatus::Leader);
+                    }
+                    None => return "the campaign ended without a leader key".into(),
+                },
+                Err(e) => return format!("campaign failed: {e}"),
+            },
+            _ = renew.tick() => {
+                if let Err(e) = keeper.keep_alive().await {
+                    return format!("cannot renew the lease: {e}");
+                }
+            }
+            m = renewals.message() => match m {
+                Ok(Some(resp)) if resp.ttl() > 0 => {
+                    last_ok = Instant::now();
+                    if let Ok(mut r) = renewed.lock() {
+                        *r = Some((last_ok, safe));
+                    }
+                }
+                Ok(Some(_)) => return "the lease expired".into(),
+                Ok(None) => return "etcd closed the lease stream".into(),
+                Err(e) => return format!("lease stream failed: {e}"),
+            },
+            o = next_observed(&mut observer), if !leading => {
+                if let Some(leader) = o {
+                    if leader != name {
+                        tx.send_if_modified(|s| {
+                            let next = LeaderStatus::Follower { leader: Some(leader.clone()) };
+                            if *s != next { *s = next; true } else { false }
+                        });
+                    }
+                }
+            }
+            _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                if last_ok.elapsed() > safe {
+                    let _ = tokio::time::timeout(Duration::from_millis(200), client.lease_revoke(lease)).await;
+                    return format!("no lease renewal for {:?} (lease {ttl}s)", last_ok.elapsed());
+                }
+            }
+        }
+    }
+}
+
+async fn next_observed(observer: &mut Option<etcd_client::ObserveStream>) -> Option<String> {
+    match observer {
+        Some(o) => match o.message().await {
+            Ok(Some(resp)) => resp.kv().and_then(|kv| kv.value_str().ok()).map(str::to_string),
+            _ => {
+                *observer = None;
+                None
+            }
+        },
+        None => std::future::pending().await,
+    }
+}
+
+impl Leadership for EtcdElection {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn watch(&self) -> LeaderChanges {
+        Box::pin(tokio_stream::wrappers::WatchStream::new(self.status.clone()))
+    }
+
+    fn may_act(&self) -> bool {
+        let fresh = self.renewed.lock().ok().and_then(|r| *r).is_some_and(|(at, safe)| at.elapsed() < safe);
+        fresh && self.status.borrow().is_leader()
+    }
+}
+
+impl Fence for EtcdElection {
+    fn current(&self) -> Option<(Vec<u8>, i64)> {
+        if !self.status.borrow().is_leader() {
+            return None;
+        }
+        self.key.lock().ok().and_then(|k| k.clone())
+    }
+}

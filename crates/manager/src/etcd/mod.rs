@@ -1,0 +1,40 @@
+//! Leadership and specs in etcd (cargo feature `etcd`).
+//!
+//! - [`election::EtcdElection`]: campaign/observe with the etcd v3 election API and a lease; a replica that cannot
+//!   renew its lease stops acting before the lease can expire on the server, so an old leader stops before a new one
+//!   starts;
+//! - [`raft::EtcdRaftLeader`]: the replica on the node whose etcd member is the Raft leader leads;
+//! - [`store::EtcdStore`]: specs (with history) and rollouts under a key prefix; writes are fenced by the election key.
+
+pub mod election;
+pub mod raft;
+pub mod store;
+
+use etcd_client::{Client, ConnectOptions};
+use infrakit_spi::{Error, Result};
+use std::time::Duration;
+
+/// Connects to `endpoints` (comma-separated `host:port`), with short timeouts so a lost cluster is noticed quickly.
+pub async fn connect(endpoints: &str) -> Result<Client> {
+    let list: Vec<String> = endpoints
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|e| if e.contains("://") { e.to_string() } else { format!("http://{e}") })
+        .collect();
+    if list.is_empty() {
+        return Err(Error::invalid("endpoints", "no etcd endpoint given"));
+    }
+    let options = ConnectOptions::new()
+        .with_connect_timeout(Duration::from_secs(2))
+        .with_timeout(Duration::from_secs(3))
+        .with_keep_alive(Duration::from_secs(1), Duration::from_secs(1));
+    Client::connect(&list, Some(options))
+        .await
+        .map_err(|e| Error::Unavailable(format!("etcd at {}: {e}", list.join(","))))
+}
+
+/// The write fence: the election key this replica holds while it leads, with its creation revision.
+pub trait Fence: Send + Sync {
+    /// The key and its creation revision, when this replica leads.
+    fn current(&self) -> Option<(Vec<u8>, i64)>;
+}
