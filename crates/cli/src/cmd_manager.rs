@@ -35,7 +35,8 @@ enum Sub {
     /// Run a manager replica in the foreground: it serves Group, Manager and Metadata under --name, and runs the group
     /// controller only while it leads.
     #[command(after_help = "\
-Leadership: file:///path (the file names the leader); with the etcd feature also
+Leadership: file:///path (the file names the leader); swarm:///var/run/docker.sock (the Docker Swarm Raft
+leader's node leads); with the etcd feature also
 etcd-election://host:port[,host:port]/<election>?ttl=<seconds> and etcd-raft-leader://<local member host:port>.
 Stores: file:///dir (specs with history); with the etcd feature also etcd://host:port[,host:port]/<prefix>
 (writes fenced by the election key).
@@ -159,6 +160,17 @@ fn etcd_url(url: &str, scheme: &str) -> Result<(String, String, i64)> {
     Ok((endpoints.to_string(), path.trim_matches('/').to_string(), ttl))
 }
 
+/// Leadership sources that need no extra build feature: a file, or the Docker Swarm leader.
+fn basic_leadership(leadership: &str, name: &str) -> Result<Arc<dyn infrakit_spi::manager::Leadership>> {
+    Ok(match leadership.strip_prefix("swarm://") {
+        Some(socket) => {
+            let socket = if socket.is_empty() { "/var/run/docker.sock" } else { socket };
+            Arc::new(infrakit_manager::leader_swarm::SwarmLeadership::start(socket, name, Duration::from_secs(1)))
+        }
+        None => Arc::new(FileLeadership::new(file_url(leadership, "leadership")?, name, Duration::from_secs(1))),
+    })
+}
+
 type Backends = (
     Arc<dyn infrakit_spi::manager::Leadership>,
     Arc<dyn infrakit_spi::manager::Store>,
@@ -202,10 +214,9 @@ async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends>
             return Ok((l, Arc::new(FileStore::new(&dir)?), Arc::new(FileRolloutStore::new(dir.join(".rollouts"))?)));
         }
     }
-    let leader_file = file_url(leadership, "leadership")?;
     let store_dir = file_url(store, "store")?;
     Ok((
-        Arc::new(FileLeadership::new(leader_file, name, Duration::from_secs(1))),
+        basic_leadership(leadership, name)?,
         Arc::new(FileStore::new(&store_dir)?),
         Arc::new(FileRolloutStore::new(store_dir.join(".rollouts"))?),
     ))

@@ -7,6 +7,7 @@
 //!   A follower answers calls that need the leader with an error naming the leader, never by hanging.
 
 pub mod leader_file;
+pub mod leader_swarm;
 pub mod replica;
 pub mod store_file;
 
