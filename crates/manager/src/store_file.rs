@@ -92,10 +92,14 @@ impl Store for FileStore {
             if !e.file_type().map(|t| t.is_dir()).unwrap_or(false) || e.file_name().to_string_lossy().starts_with('.') {
                 continue; // not a group (for example `.rollouts`)
             }
-            if let Some(last) = Self::versions(&e.path())?.pop() {
-                if let Some(spec) = last.spec {
-                    out.push(spec);
+            // One damaged group must not stop the others from being managed: it is reported and skipped.
+            match Self::versions(&e.path()) {
+                Ok(mut versions) => {
+                    if let Some(spec) = versions.pop().and_then(|last| last.spec) {
+                        out.push(spec);
+                    }
                 }
+                Err(err) => tracing::error!(error = %err, "skipping a group whose stored spec cannot be read"),
             }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -133,7 +137,10 @@ mod tests {
         let again = FileStore::new(dir.path()).unwrap();
         assert_eq!(again.history(&Id("g".into())).await.unwrap().len(), 3);
         std::fs::write(dir.path().join("g").join("0000000009.json"), "{broken").unwrap();
-        let err = again.specs().await.unwrap_err().to_string();
+        let err = again.history(&Id("g".into())).await.unwrap_err().to_string();
         assert!(err.contains("0000000009.json") && err.contains("unparsable"), "{err}");
+        // The damaged group is skipped (and reported); the others are still loaded.
+        again.put(&group::Spec { id: Id("h".into()), properties: None }).await.unwrap();
+        assert_eq!(again.specs().await.unwrap().len(), 1);
     }
 }

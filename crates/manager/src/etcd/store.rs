@@ -91,10 +91,13 @@ impl Store for EtcdStore {
         let resp = client.get(self.key("specs", ""), Some(GetOptions::new().with_prefix())).await.map_err(etcd_err)?;
         let mut out = Vec::new();
         for kv in resp.kvs() {
-            let spec: group::Spec = serde_json::from_slice(kv.value()).map_err(|e| {
-                Error::failed(format!("etcd key {}: unparsable stored spec: {e}", String::from_utf8_lossy(kv.key())))
-            })?;
-            out.push(spec);
+            // One damaged spec must not stop the others from being managed: it is reported and skipped.
+            match serde_json::from_slice::<group::Spec>(kv.value()) {
+                Ok(spec) => out.push(spec),
+                Err(e) => {
+                    tracing::error!(key = %String::from_utf8_lossy(kv.key()), error = %e, "skipping an unparsable stored spec")
+                }
+            }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
