@@ -5,6 +5,7 @@ mod cmd_flavor;
 mod cmd_group;
 mod cmd_instance;
 mod cmd_manager;
+mod cmd_metadata;
 mod cmd_plugin;
 mod cmd_up;
 mod input;
@@ -57,6 +58,8 @@ enum Command {
     Flavor(cmd_flavor::FlavorCmd),
     /// Manage groups: commit specs, watch them converge, scale, roll out, roll back.
     Group(cmd_group::GroupCmd),
+    /// Read the namespace plugins export: `metadata ls [path]`, `metadata cat <plugin>/<path>`.
+    Metadata(cmd_metadata::MetadataCmd),
     /// Run manager replicas and talk to them: commit, inspect, leader, history, rollback.
     Manager(cmd_manager::ManagerCmd),
     /// Run a spec with everything it needs in one process, with a live view, until Ctrl-C.
@@ -111,6 +114,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Flavor(cmd) => cmd_flavor::run(cmd, &ctx).await,
         Command::Group(cmd) => cmd_group::run(cmd, &ctx).await,
         Command::Manager(cmd) => cmd_manager::run(cmd, &ctx).await,
+        Command::Metadata(cmd) => cmd_metadata::run(cmd, &ctx).await,
         Command::Up(cmd) => cmd_up::up(cmd, &ctx).await,
         Command::Down(cmd) => cmd_up::down(cmd, &ctx).await,
         Command::Version => {

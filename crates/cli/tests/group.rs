@@ -58,6 +58,15 @@ fn commit_heal_roll_destroy_across_processes() {
     assert!(first.iter().all(|f| f["Tags"]["infrakit.config_sha"] == "x4nrsdaibscmj7awpkxzx5vvpt6pilw2"));
     assert!(first.iter().all(|f| f["Spec"]["Init"] == "docker pull nginx:alpine\ndocker run -d -p 80:80 nginx-alpine"));
 
+    // The controller exports its groups as metadata.
+    assert!(cli_ok(&plugins, &["metadata", "ls"], None).lines().any(|l| l == "group"));
+    assert_eq!(cli_ok(&plugins, &["metadata", "ls", "group/specs"], None), "cattle\n");
+    assert_eq!(cli_ok(&plugins, &["metadata", "cat", "group/groups/cattle/Size"], None), "5\n");
+    assert_eq!(cli_ok(&plugins, &["metadata", "cat", "group/specs/cattle/ID"], None), "cattle\n");
+    assert_eq!(cli_ok(&plugins, &["metadata", "cat", "group", "instance-nope"], None), "true\nfalse\n");
+    let all = cli_ok(&plugins, &["metadata", "ls", "-a", "group/specs"], None);
+    assert!(all.contains("group/specs/cattle/Properties/Allocation/Size"), "{all}");
+
     // Delete 3 instance files: they come back, pushed over the event stream well before any resync.
     let names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
     for p in names.iter().take(3) {
