@@ -165,7 +165,7 @@ fn basic_leadership(leadership: &str, name: &str) -> Result<Arc<dyn infrakit_spi
     Ok(match leadership.strip_prefix("swarm://") {
         Some(socket) => {
             let socket = if socket.is_empty() { "/var/run/docker.sock" } else { socket };
-            Arc::new(infrakit_manager::leader_swarm::SwarmLeadership::start(socket, name, Duration::from_secs(1)))
+            Arc::new(infrakit_manager::leader_swarm::swarm_leadership(socket, name, Duration::from_secs(1)))
         }
         None => Arc::new(FileLeadership::new(file_url(leadership, "leadership")?, name, Duration::from_secs(1))),
     })
@@ -180,7 +180,7 @@ type Backends = (
 async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends> {
     #[cfg(feature = "etcd")]
     {
-        use infrakit_manager::etcd::{self, election::EtcdElection, raft::EtcdRaftLeader, store::EtcdStore, Fence};
+        use infrakit_manager::etcd::{self, election::EtcdElection, raft::raft_leadership, store::EtcdStore, Fence};
         let mut fence: Option<Arc<dyn Fence>> = None;
         let lead: Option<Arc<dyn infrakit_spi::manager::Leadership>> = if leadership.starts_with("etcd-election://") {
             let (endpoints, election, ttl) = etcd_url(leadership, "etcd-election")?;
@@ -192,7 +192,7 @@ async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends>
         } else if leadership.starts_with("etcd-raft-leader://") {
             let (endpoints, _, _) = etcd_url(leadership, "etcd-raft-leader")?;
             let client = etcd::connect(&endpoints).await?;
-            Some(Arc::new(EtcdRaftLeader::start(client, name, Duration::from_millis(500))))
+            Some(Arc::new(raft_leadership(client, name, Duration::from_millis(500))))
         } else {
             None
         };

@@ -7,16 +7,6 @@ use common::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-fn files(dir: &Path) -> Vec<serde_json::Value> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .flatten()
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-        .filter_map(|t| serde_json::from_str(&t).ok())
-        .collect()
-}
-
 /// Waits (at most 20 s) until `check` holds; returns how long it took.
 fn wait_for(what: &str, mut check: impl FnMut() -> bool) -> Duration {
     let start = Instant::now();

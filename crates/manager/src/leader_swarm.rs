@@ -1,19 +1,13 @@
 //! Leadership from Docker Swarm: the replica on the node that is the Swarm's Raft leader leads (the seeds' "follow
 //! the quorum's leader"). The local Docker engine is asked through its API socket.
 
+use crate::polled::PolledLeadership;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper_util::rt::TokioIo;
-use infrakit_spi::manager::{LeaderChanges, LeaderStatus, Leadership};
+use infrakit_spi::manager::LeaderStatus;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokio::sync::watch;
-
-/// Leadership polled from the local Docker engine.
-pub struct SwarmLeadership {
-    name: String,
-    status: watch::Receiver<LeaderStatus>,
-}
 
 /// GETs `path` from the Docker engine at `socket` and decodes the JSON answer.
 pub async fn docker_get(socket: &Path, path: &str) -> Result<serde_json::Value, String> {
@@ -64,42 +58,11 @@ pub async fn swarm_status(socket: &Path) -> LeaderStatus {
     }
 }
 
-impl SwarmLeadership {
-    /// Polls the engine at `socket` (e.g. /var/run/docker.sock) every `interval`.
-    pub fn start(socket: impl Into<PathBuf>, name: &str, interval: Duration) -> SwarmLeadership {
-        let socket = socket.into();
-        let (tx, status) = watch::channel(LeaderStatus::Unknown { reason: "not observed yet".into() });
-        tokio::spawn(async move {
-            while !tx.is_closed() {
-                let next = match tokio::time::timeout(Duration::from_secs(5), swarm_status(&socket)).await {
-                    Ok(s) => s,
-                    Err(_) => LeaderStatus::Unknown { reason: "docker engine did not answer".into() },
-                };
-                tx.send_if_modified(|s| {
-                    if *s != next {
-                        *s = next;
-                        true
-                    } else {
-                        false
-                    }
-                });
-                tokio::time::sleep(interval).await;
-            }
-        });
-        SwarmLeadership { name: name.to_string(), status }
-    }
-}
-
-impl Leadership for SwarmLeadership {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn watch(&self) -> LeaderChanges {
-        Box::pin(tokio_stream::wrappers::WatchStream::new(self.status.clone()))
-    }
-
-    fn may_act(&self) -> bool {
-        self.status.borrow().is_leader()
-    }
+/// Leadership polled from the local Docker engine at `socket` (e.g. /var/run/docker.sock) every `interval`.
+pub fn swarm_leadership(socket: impl Into<PathBuf>, name: &str, interval: Duration) -> PolledLeadership {
+    let socket = socket.into();
+    PolledLeadership::start(name, "the docker engine", interval, move || {
+        let socket = socket.clone();
+        async move { swarm_status(&socket).await }
+    })
 }

@@ -8,6 +8,7 @@
 
 pub mod leader_file;
 pub mod leader_swarm;
+pub mod polled;
 pub mod replica;
 pub mod store_file;
 

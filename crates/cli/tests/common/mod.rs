@@ -102,3 +102,14 @@ pub fn cli_ok(plugins: &Path, args: &[&str], stdin: Option<&str>) -> String {
     assert!(out.status.success(), "infrakit {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The instance records in an instance-file directory (files starting with '.' are temporary).
+pub fn files(dir: &Path) -> Vec<serde_json::Value> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .filter_map(|t| serde_json::from_str(&t).ok())
+        .collect()
+}

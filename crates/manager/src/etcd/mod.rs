@@ -3,7 +3,7 @@
 //! - [`election::EtcdElection`]: campaign/observe with the etcd v3 election API and a lease; a replica that cannot
 //!   renew its lease stops acting before the lease can expire on the server, so an old leader stops before a new one
 //!   starts;
-//! - [`raft::EtcdRaftLeader`]: the replica on the node whose etcd member is the Raft leader leads;
+//! - [`raft::raft_leadership`]: the replica on the node whose etcd member is the Raft leader leads;
 //! - [`store::EtcdStore`]: specs (with history) and rollouts under a key prefix; writes are fenced by the election key.
 
 pub mod election;
