@@ -72,7 +72,21 @@ async fn campaign_once(
     let mut campaigner = client.clone();
     let (el, nm) = (election.to_string(), name.to_string());
     let mut campaign = Box::pin(async move { campaigner.campaign(el, nm, lease).await });
-    let mut observer = client.observe(election).await.ok();
+    // Observing runs beside the campaign: opening the stream may wait for a first leader, which may be us.
+    let (seen_tx, mut seen) = tokio::sync::mpsc::channel::<String>(4);
+    let mut obs_client = client.clone();
+    let obs_election = election.to_string();
+    let observer = tokio::spawn(async move {
+        let Ok(mut stream) = obs_client.observe(obs_election).await else { return };
+        while let Ok(Some(resp)) = stream.message().await {
+            if let Some(v) = resp.kv().and_then(|kv| kv.value_str().ok()) {
+                if seen_tx.send(v.to_string()).await.is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let _stop_observer = AbortOnDrop(observer);
     let mut leading = false;
     let mut renew = tokio::time::interval(ttl_d / 4);
     loop {
@@ -106,7 +120,7 @@ async fn campaign_once(
                 Ok(None) => return "etcd closed the lease stream".into(),
                 Err(e) => return format!("lease stream failed: {e}"),
             },
-            o = next_observed(&mut observer), if !leading => {
+            o = seen.recv(), if !leading => {
                 if let Some(leader) = o {
                     if leader != name {
                         tx.send_if_modified(|s| {
@@ -126,16 +140,12 @@ async fn campaign_once(
     }
 }
 
-async fn next_observed(observer: &mut Option<etcd_client::ObserveStream>) -> Option<String> {
-    match observer {
-        Some(o) => match o.message().await {
-            Ok(Some(resp)) => resp.kv().and_then(|kv| kv.value_str().ok()).map(str::to_string),
-            _ => {
-                *observer = None;
-                None
-            }
-        },
-        None => std::future::pending().await,
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
