@@ -111,7 +111,7 @@ pub async fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context
 
 /// A group controller using this process's registry.
 pub fn group_plugin(ctx: &Context, opts: &BuiltinOptions, store: Arc<dyn RolloutStore>) -> Arc<GroupPlugin> {
-    group_plugin_guarded(ctx, opts, store, None)
+    group_plugin_guarded(ctx, opts, store, None, None)
 }
 
 /// A group controller that acts only while `guard` allows (a manager replica's leadership).
@@ -120,8 +120,10 @@ pub fn group_plugin_guarded(
     opts: &BuiltinOptions,
     store: Arc<dyn RolloutStore>,
     guard: Option<infrakit_group::supervisor::ActGuard>,
+    spec_sink: Option<infrakit_group::supervisor::SpecSink>,
 ) -> Arc<GroupPlugin> {
     let deps = Deps {
+        spec_sink,
         guard,
         lookup: ctx.registry.clone(),
         clock: Arc::new(SystemClock),

@@ -185,8 +185,9 @@ async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends>
         let lead: Option<Arc<dyn infrakit_spi::manager::Leadership>> = if leadership.starts_with("etcd-election://") {
             let (endpoints, election, ttl) = etcd_url(leadership, "etcd-election")?;
             let client = etcd::connect(&endpoints).await?;
+            let waiting = etcd::connect_waiting(&endpoints).await?;
             let election = if election.is_empty() { "infrakit/leader".to_string() } else { election };
-            let e = EtcdElection::start(client, &election, name, ttl);
+            let e = EtcdElection::start(client, waiting, &election, name, ttl);
             fence = Some(e.clone());
             Some(e)
         } else if leadership.starts_with("etcd-raft-leader://") {
@@ -200,6 +201,12 @@ async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends>
             let (endpoints, prefix, _) = etcd_url(store, "etcd")?;
             let client = etcd::connect(&endpoints).await?;
             let prefix = if prefix.is_empty() { "infrakit".to_string() } else { prefix };
+            if fence.is_none() {
+                eprintln!(
+                    "warning: the etcd store is not fenced (fencing needs etcd-election leadership): a deposed leader \
+                     could still write to it"
+                );
+            }
             let s = Arc::new(EtcdStore::new(client, &prefix, fence));
             let lead = match lead {
                 Some(l) => l,
@@ -238,7 +245,17 @@ async fn start(
     }
     let guard_source = leadership.clone();
     let guard: infrakit_group::supervisor::ActGuard = Arc::new(move || guard_source.may_act());
-    let controller = builtins::group_plugin_guarded(ctx, opts, rollouts, Some(guard));
+    // A rollback (automatic or asked for) becomes a new stored version, so the next leader keeps it.
+    let sink_store = store.clone();
+    let sink: infrakit_group::supervisor::SpecSink = Arc::new(move |spec| {
+        let store = sink_store.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.put(&spec).await {
+                tracing::error!(group = %spec.id, error = %e, "cannot store the rolled-back spec");
+            }
+        });
+    });
+    let controller = builtins::group_plugin_guarded(ctx, opts, rollouts, Some(guard), Some(sink));
     let replica = Replica::start(leadership, store, controller);
     let server = ServerBuilder::new(name)
         .metadata(replica.clone())

@@ -149,7 +149,17 @@ pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
     }
     let mut servers = start_plugins(ctx, &specs, &cmd.opts).await?;
     let store = Arc::new(FileRolloutStore::new(store_dir().join("rollouts"))?);
-    let controller = builtins::group_plugin(ctx, &cmd.opts, store);
+    // A rollback replaces the group's spec in the stored specs, so `infrakit up` without a file resumes it.
+    let sink: infrakit_group::supervisor::SpecSink = Arc::new(|spec: group::Spec| {
+        let Ok(mut specs) = load_specs(None) else { return };
+        for s in specs.iter_mut().filter(|s| s.id == spec.id) {
+            *s = spec.clone();
+        }
+        if let Err(e) = save_specs(&specs) {
+            tracing::error!(group = %spec.id, error = %e, "cannot store the rolled-back spec");
+        }
+    });
+    let controller = builtins::group_plugin_guarded(ctx, &cmd.opts, store, None, Some(sink));
     ctx.registry.add_group("group", controller.clone());
     let server = ServerBuilder::new("group")
         .metadata(controller.clone())
@@ -160,7 +170,19 @@ pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
     servers.push(server);
 
     let mut outcome = Ok(());
+    // Every spec is checked (and group IDs must be unique) before any is committed: bad input changes nothing.
+    let mut seen = BTreeSet::new();
     for spec in &specs {
+        if !seen.insert(spec.id.clone()) {
+            outcome = Err(anyhow::anyhow!("group {} appears twice in the spec", spec.id));
+            break;
+        }
+        if let Err(e) = controller.validate(spec).await {
+            outcome = Err(anyhow::anyhow!("group {}: {e}", spec.id));
+            break;
+        }
+    }
+    for spec in specs.iter().filter(|_| outcome.is_ok()) {
         let id = spec.id.clone();
         match controller.commit_group(spec.clone(), false).await {
             Ok(c) => eprintln!("Committed {id}: {}", c.details),

@@ -143,7 +143,10 @@ fn election_failover_mid_rollout_and_partition() {
     wait_for("r1 to lead", Duration::from_secs(20), || leads(&plugins, "r1"));
     let mut r2 = replica(&plugins, endpoints, &test, "r2");
     wait_for_sockets(&plugins, &["r2"]);
-    std::thread::sleep(Duration::from_millis(300));
+    wait_for("r2 to see r1 lead", Duration::from_secs(20), || {
+        let out = cli(&plugins, &["manager", "leader", "--name", "r2"], None);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok_and(|v| v["LeaderName"] == "r1")
+    });
     assert!(!leads(&plugins, "r2"), "one leader at a time");
     let out =
         cli(&plugins, &["manager", "commit", spec_file(home.path(), "v1").to_str().unwrap(), "--name", "r2"], None);

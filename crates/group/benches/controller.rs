@@ -66,6 +66,7 @@ fn controller(dir: &Path, push: bool, resync: Duration) -> Arc<GroupPlugin> {
     let options = Options { resync, max_parallel: 64, ..Options::default() };
     let deps = Deps {
         guard: None,
+        spec_sink: None,
         lookup: Arc::new(registry),
         clock: Arc::new(SystemClock),
         store: Arc::new(MemoryRolloutStore::default()),
@@ -182,6 +183,7 @@ async fn process_kills(kills: usize, label: &str) {
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
     let deps = Deps {
         guard: None,
+        spec_sink: None,
         lookup: Arc::new(registry),
         clock: Arc::new(SystemClock),
         store: Arc::new(MemoryRolloutStore::default()),

@@ -300,10 +300,11 @@ impl GroupConfig {
                 ));
             }
         }
-        let mut owners: BTreeMap<&Attachment, &LogicalId> = BTreeMap::new();
+        // An attachment ID names one thing (a volume), whatever its type says.
+        let mut owners: BTreeMap<&str, &LogicalId> = BTreeMap::new();
         for (lid, list) in &allocation.attachments {
             for a in list {
-                if let Some(other) = owners.insert(a, lid) {
+                if let Some(other) = owners.insert(a.id.as_str(), lid) {
                     return Err(Error::invalid(
                         format!("Properties.Allocation.Attachments.{lid}"),
                         format!("attachment {} is already given to {other}", a.id),

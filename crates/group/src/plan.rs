@@ -102,10 +102,18 @@ pub fn plan(input: Input<'_>) -> Plan {
     let unhealthy: Vec<&Member> =
         active.iter().copied().filter(|m| m.health == Health::Unhealthy && past_grace(m)).collect();
     let max_unhealthy = cfg.max_unhealthy();
-    if unhealthy.len() as u64 > max_unhealthy {
+    // Replacements of unhealthy instances already under way count too, so waves of remediation cannot add up to
+    // the whole fleet.
+    let remediating = ledger
+        .destroying
+        .values()
+        .filter(|d| d.reason == DestroyReason::Unhealthy && !matches!(d.state, DestroyState::Done { .. }))
+        .count() as u64;
+    if unhealthy.len() as u64 + remediating > max_unhealthy {
         out.outage = true;
         out.notes.push(format!(
-            "outage: {} instances unhealthy, more than Health.MaxUnhealthy ({max_unhealthy}); nothing is destroyed",
+            "outage: {} instances unhealthy ({remediating} being replaced), more than Health.MaxUnhealthy \
+             ({max_unhealthy}); nothing is destroyed",
             unhealthy.len()
         ));
     }
@@ -178,6 +186,20 @@ pub fn plan(input: Input<'_>) -> Plan {
     if let Some(r) = rollout.as_mut() {
         track_rollout(r, cfg, &active, &judged, &outdated, &is_available, past_grace, now, &mut out);
     }
+    // A canary: once only the kept outdated instances are left and every new one is available, pause for a person.
+    if let Some(r) = rollout.as_mut().filter(|r| r.is_running()) {
+        if let Some(keep) = r.keep_outdated {
+            let new_ones: Vec<&&Member> = active.iter().filter(|m| is_current(m, hash)).collect();
+            if outdated.len() as u64 <= keep && ledger.creating.is_empty() && new_ones.iter().all(|m| is_available(m)) {
+                let reason = format!(
+                    "canary: {} instance(s) run the new config; `group resume` rolls the rest, `group rollback` goes back",
+                    new_ones.len()
+                );
+                out.notes.push(format!("rollout paused, {reason}"));
+                r.state = RolloutState::Paused { reason };
+            }
+        }
+    }
     let rolling = rollout.as_ref().is_some_and(|r| r.is_running());
     let (max_unavailable, max_surge) = cfg.rollout_limits();
     let surge = if rolling { max_surge } else { 0 };
@@ -231,11 +253,10 @@ pub fn plan(input: Input<'_>) -> Plan {
             }
         }
 
-        // Scale down: beyond size (plus surge while rolling), the least useful go first. A create still waiting
-        // for its answer may already be in the listing, so it is not counted here: counting it twice would destroy
-        // a good instance; leaving it out only defers a destroy to the pass after its answer.
-        let known_pending = ledger.creating.values().filter(|c| c.provisioned.is_some()).count() as u64;
-        let live = active.len() as u64 + known_pending;
+        // Scale down: beyond size (plus surge while rolling), the least useful go first. Only instances the listing
+        // shows are counted: a create still in flight may already be listed (counting it twice would destroy a good
+        // instance), and one answered but not listed may be lost; either way a surplus is destroyed once it is seen.
+        let live = active.len() as u64;
         let surplus = live.saturating_sub(n + surge);
         if surplus > 0 && !out.outage {
             let mut order = active.clone();

@@ -55,6 +55,11 @@ impl GroupPlugin {
         Ok(cfg)
     }
 
+    /// A handle on a group's supervisor (taken out of the lock, so awaiting it blocks no other group).
+    async fn supervisor(&self, id: &Id) -> Result<Supervisor> {
+        self.groups.lock().await.get(id).cloned().ok_or_else(|| not_watched(id))
+    }
+
     /// The latest snapshot of a group.
     pub async fn snapshot(&self, id: &Id) -> Result<Arc<Snapshot>> {
         self.groups.lock().await.get(id).map(|s| s.snapshot()).ok_or_else(|| not_watched(id))
@@ -144,15 +149,26 @@ impl Group for GroupPlugin {
         if pretend {
             return Ok(Commit { details, plan });
         }
-        let mut groups = self.groups.lock().await;
-        match groups.get(&id) {
+        // The stored rollout is read before the lock is taken, and a supervisor is told of a new spec after it is
+        // released: one busy group never blocks the others.
+        let existing = self.groups.lock().await.get(&id).cloned();
+        match existing {
             Some(sup) => sup.update(cfg).await?,
             None => {
                 let rollout = self.deps.store.load(&id).await?;
                 if let Some(r) = &rollout {
                     tracing::info!(group = %id, to = %r.to_hash, "resuming a stored rollout");
                 }
-                groups.insert(id, Supervisor::start(cfg, rollout, self.deps.clone()));
+                let mut groups = self.groups.lock().await;
+                match groups.get(&id).cloned() {
+                    Some(sup) => {
+                        drop(groups);
+                        sup.update(cfg).await?
+                    }
+                    None => {
+                        groups.insert(id, Supervisor::start(cfg, rollout, self.deps.clone()));
+                    }
+                }
             }
         }
         Ok(Commit { details, plan })
@@ -185,18 +201,15 @@ impl Group for GroupPlugin {
 #[async_trait]
 impl GroupControl for GroupPlugin {
     async fn pause(&self, id: &Id) -> Result<()> {
-        let groups = self.groups.lock().await;
-        groups.get(id).ok_or_else(|| not_watched(id))?.pause().await
+        self.supervisor(id).await?.pause().await
     }
 
     async fn resume(&self, id: &Id) -> Result<()> {
-        let groups = self.groups.lock().await;
-        groups.get(id).ok_or_else(|| not_watched(id))?.resume().await
+        self.supervisor(id).await?.resume().await
     }
 
     async fn rollback(&self, id: &Id) -> Result<()> {
-        let groups = self.groups.lock().await;
-        groups.get(id).ok_or_else(|| not_watched(id))?.rollback().await.map(|_| ())
+        self.supervisor(id).await?.rollback().await.map(|_| ())
     }
 
     async fn status(&self, id: &Id) -> Result<Any> {

@@ -47,6 +47,7 @@ pub struct Reconciler {
     last: Plan,
     observed: bool,
     listing_grace: Millis,
+    rolled_back: Option<infrakit_spi::group::Spec>,
 }
 
 impl Reconciler {
@@ -60,6 +61,7 @@ impl Reconciler {
             last: Plan::default(),
             observed: false,
             listing_grace: crate::model::LISTING_GRACE_MS,
+            rolled_back: None,
         }
     }
 
@@ -134,6 +136,12 @@ impl Reconciler {
             let listed: HashSet<&Id> = self.members.iter().map(|m| m.id()).collect();
             self.ledger.observe(&|id: &Id| listed.contains(id), now, self.listing_grace);
         }
+        if !self.observed {
+            // A rollout resumed from the store: the time it spent stored is not a lack of progress.
+            if let Some(r) = self.rollout.as_mut() {
+                r.last_progress = now;
+            }
+        }
         self.observed = true;
     }
 
@@ -142,13 +150,22 @@ impl Reconciler {
         if !self.observed {
             return Plan::default();
         }
-        let mut p = plan(Input {
-            config: &self.config,
-            members: &self.members,
-            ledger: &self.ledger,
-            rollout: self.rollout.as_ref(),
-            now,
-        });
+        let mut p = self.plan_once(now);
+        if p.rollback {
+            // The failure action asks to roll back: the spec before the rollout is put in force and the pass is
+            // planned again with it, so nothing of the failed config is sent. Without a known previous spec, the
+            // rollout pauses instead of rolling on.
+            match self.rollback(now) {
+                Ok(_) => {}
+                Err(e) => {
+                    if let Some(r) = self.rollout.as_mut() {
+                        r.state = RolloutState::Paused { reason: format!("rollback asked but impossible: {e}") };
+                    }
+                }
+            }
+            p = self.plan_once(now);
+            p.rollback = false;
+        }
         let members = &self.members;
         let logical_of = |id: &Id| {
             members.binary_search_by(|m| m.desc.id.cmp(id)).ok().and_then(|i| members[i].desc.logical_id.clone())
@@ -162,6 +179,24 @@ impl Reconciler {
         self.rollout = p.rollout.clone();
         self.last = p.clone();
         p
+    }
+
+    fn plan_once(&mut self, now: Millis) -> Plan {
+        let p = plan(Input {
+            config: &self.config,
+            members: &self.members,
+            ledger: &self.ledger,
+            rollout: self.rollout.as_ref(),
+            now,
+        });
+        // The planner's view of the rollout is kept even when the pass is planned again.
+        self.rollout = p.rollout.clone();
+        p
+    }
+
+    /// The spec put in force by a rollback since the last call, if any (for the spec store).
+    pub fn take_rolled_back(&mut self) -> Option<infrakit_spi::group::Spec> {
+        self.rolled_back.take()
     }
 
     /// Records how an action ended.
@@ -218,6 +253,7 @@ impl Reconciler {
         back.is_rollback = true;
         self.config = old.clone();
         self.rollout = Some(back);
+        self.rolled_back = Some(old.spec.clone());
         Ok(old)
     }
 

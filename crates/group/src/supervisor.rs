@@ -30,6 +30,10 @@ pub struct Options {
     pub call_timeout: Duration,
     /// How long a created instance may be missing from listings before it is presumed lost; default 10 s.
     pub listing_grace: Duration,
+    /// A create or destroy that takes longer fails (and is retried with back-off); default 10 min.
+    pub action_timeout: Duration,
+    /// A health check that takes longer says "unknown"; default 10 s.
+    pub health_timeout: Duration,
 }
 
 impl Default for Options {
@@ -40,6 +44,8 @@ impl Default for Options {
             max_parallel: 32,
             call_timeout: Duration::from_secs(60),
             listing_grace: Duration::from_millis(crate::model::LISTING_GRACE_MS),
+            action_timeout: Duration::from_secs(600),
+            health_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -47,8 +53,13 @@ impl Default for Options {
 /// Says whether this controller may act right now (a manager replica that may have lost leadership says no).
 pub type ActGuard = Arc<dyn Fn() -> bool + Send + Sync>;
 
+/// Told the spec now in force when a rollout rolled a group back, so the spec store follows.
+pub type SpecSink = Arc<dyn Fn(infrakit_spi::group::Spec) + Send + Sync>;
+
 /// What a supervisor needs from the outside world.
 pub struct Deps {
+    /// Told the spec in force after an automatic or requested rollback. `None`: nobody needs to know.
+    pub spec_sink: Option<SpecSink>,
     /// Checked before every batch of actions: when it says no, nothing is sent. `None`: always allowed.
     pub guard: Option<ActGuard>,
     /// Finds instance and flavor plugins by name.
@@ -84,7 +95,8 @@ enum Command {
     Stop(oneshot::Sender<()>),
 }
 
-/// A running group loop.
+/// A running group loop (a cheap handle: clones talk to the same loop).
+#[derive(Clone)]
 pub struct Supervisor {
     tx: mpsc::Sender<Command>,
     snapshot: watch::Receiver<Arc<Snapshot>>,
@@ -128,7 +140,7 @@ impl Supervisor {
         self.ask(Command::Rollback).await?
     }
 
-    /// Stops the loop; instances are left alone. In-flight actions finish in the background.
+    /// Stops the loop once the actions in flight have finished (at most 30 s); instances are left alone.
     pub async fn stop(&self) {
         let _ = self.ask(Command::Stop).await;
     }
@@ -177,8 +189,11 @@ async fn run(
 ) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Outcome>();
     let permits = Arc::new(Semaphore::new(deps.options.max_parallel.max(1)));
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut actions = tokio::task::JoinSet::new();
     let mut plugins: Option<Plugins> = None;
     let mut changes: Option<Changes> = None;
+    let mut subscribed_at = tokio::time::Instant::now();
     let mut persisted: Option<Rollout> = recon.rollout().cloned();
     let mut passes = 0u64;
     let mut next_resync = tokio::time::Instant::now();
@@ -195,8 +210,16 @@ async fn run(
                 Err(e) => error = Some(e.to_string()),
             }
         }
+        if let Some((instance, _)) = plugins.as_ref() {
+            // A push stream that ended (the plugin restarted) is subscribed again, at most once per resync.
+            if changes.is_none() && subscribed_at.elapsed() >= deps.options.resync {
+                changes = instance.changes();
+                subscribed_at = tokio::time::Instant::now();
+            }
+        }
         if let Some((instance, flavor)) = plugins.clone() {
-            match pass(&mut recon, &deps, &instance, &flavor, &permits, &done_tx).await {
+            let ctx = ActionCtx { permits: permits.clone(), done: done_tx.clone(), stopping: stopping.clone() };
+            match pass(&mut recon, &deps, &instance, &flavor, &ctx, &mut actions).await {
                 Ok(wake) => {
                     passes += 1;
                     wake_at = wake;
@@ -208,6 +231,10 @@ async fn run(
                 }
             }
         }
+        if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
+            sink(spec);
+        }
+        while actions.try_join_next().is_some() {}
         if recon.rollout() != persisted.as_ref() {
             let saved = match recon.rollout() {
                 Some(r) => deps.store.save(r).await,
@@ -232,7 +259,16 @@ async fn run(
                 let now = deps.clock.now();
                 match cmd {
                     None => return,
-                    Some(Command::Stop(ack)) => { let _ = ack.send(()); return; }
+                    Some(Command::Stop(ack)) => {
+                        // Nothing new starts; what is in flight finishes, so no create lands after the stop.
+                        stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+                        let drain = async { while actions.join_next().await.is_some() {} };
+                        if tokio::time::timeout(Duration::from_secs(30), drain).await.is_err() {
+                            tracing::warn!(group = %gid, "actions still running 30 s after the stop");
+                        }
+                        let _ = ack.send(());
+                        return;
+                    }
                     Some(Command::Update(cfg, ack)) => {
                         let changed_plugins = cfg.instance.plugin != recon.config().instance.plugin
                             || cfg.flavor.plugin != recon.config().flavor.plugin;
@@ -242,7 +278,13 @@ async fn run(
                     }
                     Some(Command::Pause(ack)) => { let _ = ack.send(recon.pause("paused by a person")); }
                     Some(Command::Resume(ack)) => { let _ = ack.send(recon.resume(now)); }
-                    Some(Command::Rollback(ack)) => { let _ = ack.send(recon.rollback(now)); }
+                    Some(Command::Rollback(ack)) => {
+                        let result = recon.rollback(now);
+                        if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
+                            sink(spec);
+                        }
+                        let _ = ack.send(result);
+                    }
                 }
             }
             Some(outcome) = done_rx.recv() => recon.complete(&outcome, deps.clock.now()),
@@ -269,13 +311,20 @@ async fn sleep_until_millis(at: Option<u64>, clock: &dyn Clock) {
 }
 
 /// One pass: list, ask health, plan, send actions. Returns when something deferred becomes due.
+/// What a spawned action needs.
+struct ActionCtx {
+    permits: Arc<Semaphore>,
+    done: mpsc::UnboundedSender<Outcome>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+}
+
 async fn pass(
     recon: &mut Reconciler,
     deps: &Deps,
     instance: &Arc<dyn Instance>,
     flavor: &Arc<dyn Flavor>,
-    permits: &Arc<Semaphore>,
-    done: &mpsc::UnboundedSender<Outcome>,
+    ctx: &ActionCtx,
+    actions: &mut tokio::task::JoinSet<()>,
 ) -> Result<Option<u64>> {
     let cfg = Arc::new(recon.config().clone());
     let filter: Tags = [(GROUP_TAG.to_string(), cfg.id().0.clone())].into();
@@ -283,7 +332,7 @@ async fn pass(
     let listing = tokio::time::timeout(timeout, instance.describe_instances(&filter, false))
         .await
         .map_err(|_| Error::Unavailable(format!("listing instances of {} timed out", cfg.instance.plugin)))??;
-    let health = check_health(flavor, &cfg, &listing, timeout).await;
+    let health = check_health(flavor, &cfg, &listing, deps.options.health_timeout).await;
     let now = deps.clock.now();
     recon.observe(now, listing, &health);
     if deps.guard.as_ref().is_some_and(|may_act| !may_act()) {
@@ -295,23 +344,35 @@ async fn pass(
     for note in &plan.notes {
         tracing::info!(group = %cfg.id(), "{note}");
     }
-    if plan.rollback {
-        match recon.rollback(now) {
-            Ok(old) => tracing::warn!(group = %cfg.id(), to = %old.hash, "rolling back"),
-            Err(e) => tracing::warn!(group = %cfg.id(), error = %e, "cannot roll back"),
-        }
-    }
     let descs: BTreeMap<Id, Description> = recon.members().iter().map(|m| (m.id().clone(), m.desc.clone())).collect();
+    // The plan may have rolled the group back: actions use the config in force now.
+    let cfg = Arc::new(recon.config().clone());
     for action in plan.actions {
-        let (instance, flavor, cfg, done, permits) =
-            (instance.clone(), flavor.clone(), cfg.clone(), done.clone(), permits.clone());
+        let (instance, flavor, cfg) = (instance.clone(), flavor.clone(), cfg.clone());
+        let (done, permits, stopping, guard) =
+            (ctx.done.clone(), ctx.permits.clone(), ctx.stopping.clone(), deps.guard.clone());
+        let limit = deps.options.action_timeout;
         let desc = match &action {
             Action::Destroy { id, .. } => descs.get(id).cloned(),
             _ => None,
         };
-        tokio::spawn(async move {
+        actions.spawn(async move {
             let Ok(_permit) = permits.acquire_owned().await else { return };
-            let outcome = execute(action, &cfg, instance.as_ref(), flavor.as_ref(), desc).await;
+            // Checked again once it may run: a replica that lost leadership, or a stopped group, sends nothing.
+            let refused = stopping.load(std::sync::atomic::Ordering::SeqCst) || guard.is_some_and(|may_act| !may_act());
+            let outcome = if refused {
+                refusal(&action)
+            } else {
+                match tokio::time::timeout(
+                    limit,
+                    execute(action.clone(), &cfg, instance.as_ref(), flavor.as_ref(), desc),
+                )
+                .await
+                {
+                    Ok(o) => o,
+                    Err(_) => timed_out(&action, limit),
+                }
+            };
             let _ = done.send(outcome);
         });
     }
@@ -336,18 +397,40 @@ async fn check_health(
         }
         out
     };
-    if listing.len() <= 64 {
+    if listing.len() <= 16 {
         return ask(flavor.clone(), cfg.clone(), listing.to_vec()).await.into_iter().collect();
     }
+    // Up to 16 checks run at once, so one slow flavor call does not hold up the rest.
+    let chunk = listing.len().div_ceil(16);
     let mut tasks = Vec::new();
-    for chunk in listing.chunks(256) {
-        tasks.push(tokio::spawn(ask(flavor.clone(), cfg.clone(), chunk.to_vec())));
+    for part in listing.chunks(chunk) {
+        tasks.push(tokio::spawn(ask(flavor.clone(), cfg.clone(), part.to_vec())));
     }
     let mut out = BTreeMap::new();
     for t in tasks {
         out.extend(t.await.unwrap_or_default());
     }
     out
+}
+
+/// The outcome of an action that was not sent.
+fn refusal(action: &Action) -> Outcome {
+    let why = "not sent: the group stopped or this replica may not act".to_string();
+    match action {
+        Action::Provision { intent, .. } => Outcome::ProvisionFailed { intent: *intent, error: why },
+        Action::Destroy { id, .. } => Outcome::DestroyFailed { id: id.clone(), error: why },
+        Action::Label { id, .. } => Outcome::Labeled { id: id.clone() },
+    }
+}
+
+/// The outcome of an action that took too long.
+fn timed_out(action: &Action, limit: Duration) -> Outcome {
+    let why = format!("no answer within {limit:?}");
+    match action {
+        Action::Provision { intent, .. } => Outcome::ProvisionFailed { intent: *intent, error: why },
+        Action::Destroy { id, .. } => Outcome::DestroyFailed { id: id.clone(), error: why },
+        Action::Label { id, .. } => Outcome::Labeled { id: id.clone() },
+    }
 }
 
 /// Sends one action to the plugins.

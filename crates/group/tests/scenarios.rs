@@ -200,6 +200,12 @@ fn canary_pauses_until_resumed() {
         sim.step();
     }
     assert_eq!(sim.hashes().get(&new_hash), Some(&2), "only the canaries: {:?}", sim.hashes());
+    let state = sim.recon.rollout().map(|r| r.state.clone());
+    assert!(matches!(&state, Some(RolloutState::Paused { reason }) if reason.contains("canary")), "{state:?}");
+    // It stays paused: the deadline never turns a waiting canary into a failure.
+    sim.advance(3_600_000);
+    sim.step();
+    assert!(matches!(sim.recon.rollout().map(|r| &r.state), Some(RolloutState::Paused { .. })));
     sim.recon.resume(sim.now).unwrap();
     sim.run_until_converged(60);
     assert_eq!(sim.hashes().get(&new_hash), Some(&6));

@@ -102,6 +102,8 @@ impl Replica {
 #[async_trait]
 impl Group for Replica {
     async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<Commit> {
+        // A follower answers at once, without waiting behind a leadership transition.
+        self.require_leader()?;
         let _gate = self.gate.lock().await;
         self.require_leader()?;
         // Validated before it is stored: a rejected spec never poisons the store.
@@ -113,9 +115,15 @@ impl Group for Replica {
     }
 
     async fn free_group(&self, id: &Id) -> Result<()> {
+        self.require_leader()?;
         let _gate = self.gate.lock().await;
         self.require_leader()?;
-        self.controller.free_group(id).await?;
+        let stored = self.store.specs().await?.into_iter().any(|s| &s.id == id);
+        match self.controller.free_group(id).await {
+            // A stored group that is not running (its plugin was missing at takeover) can still be freed.
+            Err(Error::NotFound(_)) if stored => {}
+            other => other?,
+        }
         self.store.remove(id).await
     }
 
@@ -125,10 +133,21 @@ impl Group for Replica {
     }
 
     async fn destroy_group(&self, id: &Id) -> Result<()> {
+        self.require_leader()?;
         let _gate = self.gate.lock().await;
         self.require_leader()?;
-        self.store.remove(id).await?;
-        self.controller.destroy_group(id).await
+        let stored = self.store.specs().await?.into_iter().find(|s| &s.id == id);
+        match self.controller.destroy_group(id).await {
+            Ok(()) => {}
+            // Stored but not running: its instances are still found by their tags and destroyed.
+            Err(Error::NotFound(_)) if stored.is_some() => {
+                let spec = stored.as_ref().ok_or_else(|| Error::NotFound(format!("group {id}")))?;
+                let cfg = infrakit_group::config::GroupConfig::parse(spec)?;
+                self.controller.destroy_instances(&cfg).await?;
+            }
+            Err(e) => return Err(e),
+        }
+        self.store.remove(id).await
     }
 
     async fn inspect_groups(&self) -> Result<Vec<group::Spec>> {

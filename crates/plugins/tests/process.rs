@@ -122,6 +122,11 @@ async fn destroy_stops_the_whole_process_group() {
     let start = Instant::now();
     p.destroy(&id).await.unwrap();
     assert!(start.elapsed() >= Duration::from_millis(900), "SIGKILL only after the grace period");
+    // SIGKILL is delivered asynchronously: give the kernel a moment to finish the group off.
+    let start = Instant::now();
+    while !running_in_group(pid).is_empty() && start.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(running_in_group(pid), Vec::<i32>::new(), "no process of the group survives");
 }
 
@@ -163,8 +168,26 @@ for _ in range(100):
         time.sleep(0.1)
 time.sleep(60)
 ""#;
+    /// Whatever happens, the namespaces and the bridge this test made are removed.
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let out = std::process::Command::new("ip").args(["netns", "list"]).output();
+            for line in out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default().lines() {
+                let name = line.split_whitespace().next().unwrap_or("");
+                if name.starts_with("ik-ce") && self.0.contains(name) {
+                    let _ = std::process::Command::new("ip").args(["netns", "del", name]).status();
+                }
+            }
+        }
+    }
+    let mut cleanup = Cleanup(String::new());
     let a = p.provision(spec(server, Some("10.213.7.1"), Some("net-a"))).await.unwrap();
     let b = p.provision(spec(client, Some("10.213.7.2"), Some("net-b"))).await.unwrap();
+    for d in p.describe_instances(&Tags::new(), true).await.unwrap() {
+        cleanup.0.push_str(&format!("{} ", d.properties.as_ref().unwrap().to_value()["Netns"].as_str().unwrap_or("")));
+    }
+    let _bridge = BridgeGone(bridge.clone());
     let reply = state.path().join("volumes/net-b/reply");
     wait_until("the client's reply", || reply.exists()).await;
     assert_eq!(std::fs::read_to_string(&reply).unwrap(), "hello from 10.213.7.1 to 10.213.7.2");
@@ -180,5 +203,15 @@ time.sleep(60)
     for ns in namespaces {
         assert!(!left.contains(&ns), "namespace {ns} removed with its instance");
     }
-    let _ = std::process::Command::new("ip").args(["link", "del", &bridge]).status();
+}
+
+/// Deletes the test's bridge (and the firewall rule the plugin added for it) when dropped.
+struct BridgeGone(String);
+
+impl Drop for BridgeGone {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip").args(["link", "del", &self.0]).status();
+        let rule = ["-D", "FORWARD", "-i", &self.0, "-o", &self.0, "-j", "ACCEPT"];
+        let _ = std::process::Command::new("iptables").args(rule).output();
+    }
 }

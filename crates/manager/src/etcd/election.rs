@@ -23,7 +23,9 @@ pub struct EtcdElection {
 
 impl EtcdElection {
     /// Campaigns in `election` as `name` with a lease of `ttl` seconds (at least 1), for as long as it lives.
-    pub fn start(client: Client, election: &str, name: &str, ttl: i64) -> Arc<EtcdElection> {
+    /// `client` serves short calls (leases); `waiting` (no per-request timeout) serves the campaign and observation,
+    /// which wait by design.
+    pub fn start(client: Client, waiting: Client, election: &str, name: &str, ttl: i64) -> Arc<EtcdElection> {
         let (tx, status) = watch::channel(LeaderStatus::Unknown { reason: "campaign not started".into() });
         let key = Arc::new(Mutex::new(None));
         let renewed = Arc::new(Mutex::new(None));
@@ -31,7 +33,8 @@ impl EtcdElection {
         let (election, name) = (election.to_string(), name.to_string());
         tokio::spawn(async move {
             while !tx.is_closed() {
-                let reason = campaign_once(client.clone(), &election, &name, ttl.max(1), &tx, &key, &renewed).await;
+                let clients = (client.clone(), waiting.clone());
+                let reason = campaign_once(clients, &election, &name, ttl.max(1), &tx, &key, &renewed).await;
                 if let Ok(mut r) = renewed.lock() {
                     *r = None;
                 }
@@ -49,7 +52,7 @@ impl EtcdElection {
 
 /// One lease, one campaign: returns why it ended.
 async fn campaign_once(
-    mut client: Client,
+    (mut client, waiting): (Client, Client),
     election: &str,
     name: &str,
     ttl: i64,
@@ -69,12 +72,12 @@ async fn campaign_once(
     // Step down well before the server can expire the lease: no two replicas ever act at once.
     let safe = ttl_d.mul_f64(0.7);
     let mut last_ok = Instant::now();
-    let mut campaigner = client.clone();
+    let mut campaigner = waiting.clone();
     let (el, nm) = (election.to_string(), name.to_string());
     let mut campaign = Box::pin(async move { campaigner.campaign(el, nm, lease).await });
     // Observing runs beside the campaign: opening the stream may wait for a first leader, which may be us.
     let (seen_tx, mut seen) = tokio::sync::mpsc::channel::<String>(4);
-    let mut obs_client = client.clone();
+    let mut obs_client = waiting;
     let obs_election = election.to_string();
     let observer = tokio::spawn(async move {
         let Ok(mut stream) = obs_client.observe(obs_election).await else { return };

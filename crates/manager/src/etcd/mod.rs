@@ -16,6 +16,15 @@ use std::time::Duration;
 
 /// Connects to `endpoints` (comma-separated `host:port`), with short timeouts so a lost cluster is noticed quickly.
 pub async fn connect(endpoints: &str) -> Result<Client> {
+    connect_with(endpoints, Some(Duration::from_secs(3))).await
+}
+
+/// Connects for calls that wait by design (an election campaign blocks until it wins): no per-request timeout.
+pub async fn connect_waiting(endpoints: &str) -> Result<Client> {
+    connect_with(endpoints, None).await
+}
+
+async fn connect_with(endpoints: &str, timeout: Option<Duration>) -> Result<Client> {
     let list: Vec<String> = endpoints
         .split(',')
         .filter(|s| !s.is_empty())
@@ -24,10 +33,12 @@ pub async fn connect(endpoints: &str) -> Result<Client> {
     if list.is_empty() {
         return Err(Error::invalid("endpoints", "no etcd endpoint given"));
     }
-    let options = ConnectOptions::new()
+    let mut options = ConnectOptions::new()
         .with_connect_timeout(Duration::from_secs(2))
-        .with_timeout(Duration::from_secs(3))
         .with_keep_alive(Duration::from_secs(1), Duration::from_secs(1));
+    if let Some(t) = timeout {
+        options = options.with_timeout(t);
+    }
     Client::connect(&list, Some(options))
         .await
         .map_err(|e| Error::Unavailable(format!("etcd at {}: {e}", list.join(","))))

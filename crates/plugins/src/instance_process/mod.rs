@@ -206,6 +206,9 @@ impl ProcessInstance {
                 if let Some(t) = procs::start_ticks(pid) {
                     procs::stop(pid, t, Duration::from_secs(2)).await;
                 }
+                if let Network::Netns { .. } = self.inner.network {
+                    netns::teardown(&netns::names(&id).0);
+                }
             }
         }
         for r in adopted.values() {
@@ -233,7 +236,9 @@ impl ProcessInstance {
                 }
             }
             for v in &rec.spec.attachments {
-                if other.spec.attachments.iter().any(|o| o.id == v.id) {
+                // Compared by directory: IDs that map to the same directory are the same volume.
+                let dir = volume_dir_name(&v.id);
+                if other.spec.attachments.iter().any(|o| volume_dir_name(&o.id) == dir) {
                     return Err(Error::invalid(
                         "Attachments",
                         format!("volume {} is held by live instance {}", v.id, other.id),
@@ -392,6 +397,8 @@ impl Instance for ProcessInstance {
         // A command that dies at once is a failed provision, not an instance: the controller backs off.
         let check = duration("StartCheck", &props.start_check, 100)?;
         if let Ok(status) = tokio::time::timeout(check, child.wait()).await {
+            // The shell is gone; whatever it started in the background goes too, so nothing keeps the address.
+            procs::signal_group(rec.pid, libc::SIGKILL);
             self.release(&id);
             self.inner.store.remove(&id);
             if let Some(ns) = &rec.netns {
@@ -439,6 +446,10 @@ impl Instance for ProcessInstance {
         let props = ProcessProperties::parse(rec.spec.properties.as_ref()).unwrap_or_default();
         let grace = duration("StopGrace", &props.stop_grace, 5_000).unwrap_or(Duration::from_secs(5));
         procs::stop(rec.pid, rec.ticks, grace).await;
+        if procs::alive(rec.pid, rec.ticks) {
+            // Still there after SIGKILL: keep it (and its address and volume) and let the destroy be retried.
+            return Err(Error::failed(format!("instance {id} (pid {}) survived SIGKILL; will retry", rec.pid)));
+        }
         self.inner.exited(id, rec.pid, "destroyed");
         Ok(())
     }

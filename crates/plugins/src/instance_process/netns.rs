@@ -43,10 +43,12 @@ pub fn check_available() -> Result<()> {
     ip(&["-V"])
 }
 
-/// The namespace name of an instance (short: interface names are limited to 15 characters).
+/// The namespace and veth names of an instance: the namespace carries the whole ID's hex part; interface names
+/// (at most 15 characters) its last 12 hex digits.
 pub fn names(id: &str) -> (String, String, String) {
-    let tail: String = id.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
-    (format!("ik-{tail}"), format!("ikh{tail}"), format!("ikp{tail}"))
+    let hex: String = id.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    let tail: String = hex.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    (format!("ik-{hex}"), format!("ikh{tail}"), format!("ikp{tail}"))
 }
 
 /// Creates the bridge (if needed) and a namespace for `id` with `address/prefix` on its `eth0`.
@@ -54,10 +56,11 @@ pub fn setup(bridge: &str, prefix: u8, id: &str, address: &str) -> Result<String
     if ip(&["link", "show", bridge]).is_err() {
         ip(&["link", "add", bridge, "type", "bridge"])?;
     }
+    allow_forwarding(bridge);
     ip(&["link", "set", bridge, "up"])?;
     let (ns, host, peer) = names(id);
-    let _ = ip(&["netns", "del", &ns]);
-    ip(&["netns", "add", &ns])?;
+    // Never reuse (or delete) a namespace that exists: it belongs to someone.
+    ip(&["netns", "add", &ns]).map_err(|e| Error::failed(format!("network namespace {ns}: {e}")))?;
     let steps: Vec<Vec<String>> = vec![
         vec![
             "link".into(),
@@ -93,6 +96,18 @@ pub fn setup(bridge: &str, prefix: u8, id: &str, address: &str) -> Result<String
         }
     }
     Ok(ns)
+}
+
+/// Lets traffic between instances cross the bridge when the host filters bridged traffic through iptables (Docker,
+/// for one, sets the FORWARD policy to DROP): an ACCEPT rule for bridge-to-bridge traffic, added once. Without
+/// iptables there is nothing to do.
+fn allow_forwarding(bridge: &str) {
+    let rule = ["FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT"];
+    let present = Command::new("iptables").arg("-C").args(rule).output().is_ok_and(|o| o.status.success());
+    if !present {
+        let _ =
+            Command::new("iptables").args(["-I", "FORWARD", "1", "-i", bridge, "-o", bridge, "-j", "ACCEPT"]).output();
+    }
 }
 
 /// Deletes a namespace (its veth pair goes with it).
