@@ -1,6 +1,5 @@
 //! `infrakit group commit|describe|inspect|ls|free|destroy|scale|watch|status|pause|resume|rollback`.
 
-use crate::input::read_source;
 use crate::output::{print_json, print_table, Format};
 use crate::Context;
 use anyhow::{bail, Context as _, Result};
@@ -36,6 +35,8 @@ enum Sub {
         /// Output format: text (InfraKit's line) or json (the line and the structured plan).
         #[arg(short, long, value_enum, default_value_t = Format::Table)]
         output: Format,
+        #[command(flatten)]
+        template: crate::cmd_template::TemplateFlags,
     },
     /// Show a group's instances.
     #[command(after_help = "Example:\n  infrakit group describe cattle -o table")]
@@ -125,8 +126,13 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// A group spec file: one spec, or InfraKit's manager format (a list of `{"Plugin","Properties":<spec>}`).
-pub fn read_specs(file: &str, default_plugin: &str) -> Result<Vec<(Name, group::Spec)>> {
-    let text = crate::input::to_json_text(&read_source(file)?, file)?;
+pub fn read_specs(
+    file: &str,
+    default_plugin: &str,
+    flags: &crate::cmd_template::TemplateFlags,
+    ctx: &Context,
+) -> Result<Vec<(Name, group::Spec)>> {
+    let text = crate::input::to_json_text(&crate::cmd_template::read_rendered(file, flags, ctx)?, file)?;
     let label = if file == "-" { "<stdin>" } else { file };
     let value: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{label} is not valid JSON"))?;
     let list_of_specs = value.as_array().is_some_and(|a| a.iter().all(|e| e.get("ID").is_some()));
@@ -157,8 +163,8 @@ async fn client(ctx: &Context, name: &str) -> Result<GroupClient> {
 pub async fn run(cmd: GroupCmd, ctx: &Context) -> Result<()> {
     let g = client(ctx, &cmd.name).await?;
     match cmd.cmd {
-        Sub::Commit { file, pretend, output } => {
-            for (plugin, spec) in read_specs(&file, &cmd.name)? {
+        Sub::Commit { file, pretend, output, template } => {
+            for (plugin, spec) in read_specs(&file, &cmd.name, &template, ctx)? {
                 let target = if plugin.as_str() == cmd.name { None } else { Some(client(ctx, plugin.lookup()).await?) };
                 let id = spec.id.clone();
                 let commit = target

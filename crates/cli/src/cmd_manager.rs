@@ -65,6 +65,8 @@ Examples (two replicas sharing a leader file and a store):
         /// Only say what would happen.
         #[arg(short, long)]
         pretend: bool,
+        #[command(flatten)]
+        template: crate::cmd_template::TemplateFlags,
     },
     /// Print the stored specs as a list of {"Plugin","Properties"} (re-committable).
     #[command(after_help = "Example:\n  infrakit manager inspect > groups.json")]
@@ -106,9 +108,9 @@ fn file_url(url: &str, what: &str) -> Result<PathBuf> {
 pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
     match cmd.cmd {
         Sub::Start { leadership, store, host, opts } => start(ctx, &cmd.name, &leadership, &store, &host, &opts).await,
-        Sub::Commit { file, pretend } => {
+        Sub::Commit { file, pretend, template } => {
             let g = GroupClient(ctx.registry.remote(&Name::new(&cmd.name))?);
-            for (_, spec) in read_specs(&file, &cmd.name)? {
+            for (_, spec) in read_specs(&file, &cmd.name, &template, ctx)? {
                 let id = spec.id.clone();
                 let c = g.commit_group(spec, pretend).await.with_context(|| format!("committing group {id}"))?;
                 let verb = if pretend { "would involve" } else { "plan" };

@@ -44,9 +44,14 @@ enum Sub {
 
 /// Resolves `<plugin>/<path>` against running plugins: `Ok(None)` when the plugin is not running or exports nothing.
 pub async fn resolve(ctx: &Context, path: &str) -> Result<Option<serde_json::Value>> {
+    resolve_in(&ctx.registry, path).await
+}
+
+/// [`resolve`] with only the registry.
+pub async fn resolve_in(registry: &infrakit_rpc::Registry, path: &str) -> Result<Option<serde_json::Value>> {
     let p = Path::parse(path);
     let Some((plugin, rest)) = p.split_first() else { bail!("{path:?}: give a path like <plugin>/<path>") };
-    let client = ctx.registry.remote(&Name::new(plugin)).ok();
+    let client = registry.remote(&Name::new(plugin)).ok();
     if rest.is_root() {
         // The plugin alone: is it running?
         let alive = match &client {
@@ -133,6 +138,25 @@ pub async fn run(cmd: MetadataCmd, ctx: &Context) -> Result<()> {
                 }
             }
             Ok(())
+        }
+    }
+}
+
+/// The template engine's `metadata` function, answered by the running plugins.
+pub struct PluginMetadata(pub std::sync::Arc<infrakit_rpc::Registry>);
+
+impl infrakit_template::MetadataResolver for PluginMetadata {
+    fn resolve(&self, path: &str) -> Result<Option<serde_json::Value>, String> {
+        let registry = self.0.clone();
+        let path = path.to_string();
+        // Templates render synchronously; the lookup is a short RPC on this runtime.
+        let found = tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async move { resolve_in(&registry, &path).await })
+        });
+        match found {
+            Ok(Some(serde_json::Value::Bool(false))) => Ok(None),
+            Ok(v) => Ok(v),
+            Err(e) => Err(e.to_string()),
         }
     }
 }

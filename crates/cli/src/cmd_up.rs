@@ -40,6 +40,8 @@ pub struct UpCmd {
     /// Stop by itself after this long (for demos and scripts), as if Ctrl-C were pressed.
     #[arg(long, value_parser = parse_duration)]
     r#for: Option<Duration>,
+    #[command(flatten)]
+    template: crate::cmd_template::TemplateFlags,
 }
 
 /// `infrakit down`
@@ -50,6 +52,8 @@ pub struct DownCmd {
     file: Option<String>,
     #[command(flatten)]
     opts: BuiltinOptions,
+    #[command(flatten)]
+    template: crate::cmd_template::TemplateFlags,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -60,15 +64,19 @@ fn store_dir() -> PathBuf {
     default_home().join("up")
 }
 
-/// The specs to run: from the file, else from the store of the last `up`.
-fn load_specs(file: Option<&str>) -> Result<Vec<group::Spec>> {
+/// The specs to run: from the file (a template, rendered), else from the store of the last `up`.
+fn load_specs(
+    file: Option<&str>,
+    flags: &crate::cmd_template::TemplateFlags,
+    ctx: &Context,
+) -> Result<Vec<group::Spec>> {
     let stored = store_dir().join("specs.json");
     let path = match file {
         Some(f) => f.to_string(),
         None if stored.exists() => stored.to_string_lossy().into_owned(),
         None => bail!("no spec given, and no earlier `infrakit up` to resume ({} is absent)", stored.display()),
     };
-    Ok(read_specs(&path, "group")?.into_iter().map(|(_, s)| s).collect())
+    Ok(read_specs(&path, "group", flags, ctx)?.into_iter().map(|(_, s)| s).collect())
 }
 
 fn save_specs(specs: &[group::Spec]) -> Result<()> {
@@ -137,7 +145,7 @@ async fn start_plugins(ctx: &Context, specs: &[group::Spec], opts: &BuiltinOptio
 
 /// Runs `infrakit up`.
 pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
-    let specs = load_specs(cmd.file.as_deref())?;
+    let specs = load_specs(cmd.file.as_deref(), &cmd.template, ctx)?;
     if specs.is_empty() {
         bail!("the spec holds no group");
     }
@@ -151,7 +159,9 @@ pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
     let store = Arc::new(FileRolloutStore::new(store_dir().join("rollouts"))?);
     // A rollback replaces the group's spec in the stored specs, so `infrakit up` without a file resumes it.
     let sink: infrakit_group::supervisor::SpecSink = Arc::new(|spec: group::Spec| {
-        let Ok(mut specs) = load_specs(None) else { return };
+        let path = store_dir().join("specs.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let Ok(mut specs) = serde_json::from_str::<Vec<group::Spec>>(&text) else { return };
         for s in specs.iter_mut().filter(|s| s.id == spec.id) {
             *s = spec.clone();
         }
@@ -285,7 +295,7 @@ async fn futures_select_all<F: std::future::Future + Unpin>(futs: impl Iterator<
 
 /// Runs `infrakit down`.
 pub async fn down(cmd: DownCmd, ctx: &Context) -> Result<()> {
-    let specs = load_specs(cmd.file.as_deref())?;
+    let specs = load_specs(cmd.file.as_deref(), &cmd.template, ctx)?;
     if answers(ctx, "group").await {
         // A controller runs (an `up` in another terminal): ask it, or it would re-create what is destroyed.
         let client = GroupClient(ctx.registry.remote(&Name::new("group"))?);

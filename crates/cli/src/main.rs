@@ -7,6 +7,7 @@ mod cmd_instance;
 mod cmd_manager;
 mod cmd_metadata;
 mod cmd_plugin;
+mod cmd_template;
 mod cmd_up;
 mod input;
 mod output;
@@ -62,6 +63,8 @@ enum Command {
     Metadata(cmd_metadata::MetadataCmd),
     /// Run manager replicas and talk to them: commit, inspect, leader, history, rollback.
     Manager(cmd_manager::ManagerCmd),
+    /// Render a template (Go text/template syntax with InfraKit's functions).
+    Template(cmd_template::TemplateCmd),
     /// Run a spec with everything it needs in one process, with a live view, until Ctrl-C.
     Up(cmd_up::UpCmd),
     /// Destroy the instances of a spec's groups.
@@ -115,6 +118,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Group(cmd) => cmd_group::run(cmd, &ctx).await,
         Command::Manager(cmd) => cmd_manager::run(cmd, &ctx).await,
         Command::Metadata(cmd) => cmd_metadata::run(cmd, &ctx).await,
+        Command::Template(cmd) => cmd_template::run(cmd, &ctx),
         Command::Up(cmd) => cmd_up::up(cmd, &ctx).await,
         Command::Down(cmd) => cmd_up::down(cmd, &ctx).await,
         Command::Version => {

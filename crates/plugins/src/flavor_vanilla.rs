@@ -32,6 +32,29 @@ impl VanillaProperties {
     }
 }
 
+/// Renders an Init script that is a template, with the instance's context: the dot holds `LogicalID`, `Index`
+/// (`Group`, `Sequence`), `Attachments`, `Tags` and `Allocation`, and the functions `INSTANCE_LOGICAL_ID`, `INDEX`,
+/// `ALLOCATIONS` and `ATTACHMENTS` return the same (as InfraKit's swarm flavor offers them).
+pub fn render_init(spec: &Spec, allocation: &AllocationMethod, index: &Index) -> Result<String> {
+    use infrakit_template::{Options, Template, Value};
+    let lid = Value::String(spec.logical_id.as_ref().map(|l| l.0.clone()).unwrap_or_default());
+    let idx = serde_json::to_value(index).unwrap_or_default();
+    let alloc = serde_json::to_value(allocation).unwrap_or_default();
+    let atts = serde_json::to_value(&spec.attachments).unwrap_or_default();
+    let dot = serde_json::json!({
+        "LogicalID": lid, "Index": idx, "Attachments": atts, "Tags": spec.tags, "Allocation": alloc,
+    });
+    let (l, i, a, t) = (lid.clone(), idx.clone(), alloc.clone(), atts.clone());
+    let opts = Options::default()
+        .func("INSTANCE_LOGICAL_ID", move |_| Ok(l.clone()))
+        .func("INDEX", move |_| Ok(i.clone()))
+        .func("ALLOCATIONS", move |_| Ok(a.clone()))
+        .func("ATTACHMENTS", move |_| Ok(t.clone()));
+    let template = Template::from_text("str://flavor-vanilla/Init", &spec.init, &opts)
+        .map_err(|e| infrakit_spi::Error::invalid("Properties.Init", e))?;
+    template.render(&dot).map_err(|e| infrakit_spi::Error::invalid("Properties.Init", e))
+}
+
 /// The vanilla flavor.
 #[derive(Debug, Clone, Default)]
 pub struct VanillaFlavor;
@@ -46,8 +69,8 @@ impl Flavor for VanillaFlavor {
         &self,
         properties: Option<&Any>,
         mut spec: Spec,
-        _allocation: &AllocationMethod,
-        _index: &Index,
+        allocation: &AllocationMethod,
+        index: &Index,
     ) -> Result<Spec> {
         let props = VanillaProperties::parse(properties)?;
         let mut lines = Vec::with_capacity(props.init.len() + 1);
@@ -58,6 +81,9 @@ impl Flavor for VanillaFlavor {
         spec.init = lines.join("\n");
         spec.tags.extend(props.tags);
         spec.attachments.extend(props.attachments);
+        if spec.init.contains("{{") {
+            spec.init = render_init(&spec, allocation, index)?;
+        }
         Ok(spec)
     }
 
@@ -91,6 +117,26 @@ mod tests {
         assert_eq!(out.tags.get("x").map(String::as_str), Some("flavor"));
         assert_eq!(out.tags.get("y").map(String::as_str), Some("1"));
         assert_eq!(out.attachments, vec![Attachment { id: "v1".into(), kind: "vol".into() }]);
+    }
+
+    #[tokio::test]
+    async fn init_templates_see_the_instance() {
+        let props = Any::from_json(
+            r#"{"Init":["echo {{ INSTANCE_LOGICAL_ID }} {{ .Index.Group }}/{{ INDEX.Sequence }} {{ range ATTACHMENTS }}{{ .ID }}{{ end }}"]}"#,
+        )
+        .unwrap();
+        let spec = Spec {
+            logical_id: Some(infrakit_spi::instance::LogicalId("10.0.0.7".into())),
+            attachments: vec![Attachment { id: "vol-7".into(), kind: "volume".into() }],
+            ..Spec::default()
+        };
+        let index = Index { group: "db".into(), sequence: 2 };
+        let out = VanillaFlavor.prepare(Some(&props), spec, &AllocationMethod::default(), &index).await.unwrap();
+        assert_eq!(out.init, "echo 10.0.0.7 db/2 vol-7");
+        let bad = Any::from_json(r#"{"Init":["{{ nope }}"]}"#).unwrap();
+        let err = VanillaFlavor.prepare(Some(&bad), Spec::default(), &AllocationMethod::default(), &index).await;
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("Properties.Init") && err.contains("nope") && err.contains("1:4"), "{err}");
     }
 
     #[tokio::test]
