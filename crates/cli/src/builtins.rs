@@ -79,7 +79,7 @@ pub async fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context
             };
             let plugin = Arc::new(ProcessInstance::open_with(&dir, network).await?);
             ctx.registry.add_instance(name, plugin.clone());
-            builder.instance(plugin)
+            builder.instance(plugin.clone()).metadata(plugin)
         }
         "group" => {
             let plugin = group_plugin(ctx, opts, Arc::new(MemoryRolloutStore::default()));

@@ -148,6 +148,14 @@ fn a_pet_keeps_its_address_and_volume() {
     let pets = describe(home.path());
     let old = pets.iter().find(|d| d["LogicalID"] == "127.0.0.12").unwrap().clone();
     assert_eq!(old["Properties"]["Address"], "127.0.0.12");
+    // The process plugin exports what it knows as metadata.
+    let meta = Command::new(infrakit_bin())
+        .args(["metadata", "cat", &format!("instance-process/instances/{}/Address", old["ID"].as_str().unwrap())])
+        .env("INFRAKIT_HOME", home.path())
+        .env_remove("INFRAKIT_PLUGINS_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&meta.stdout), "127.0.0.12\n");
     kill9(pid(&old));
     wait_for("the pet's replacement", Duration::from_secs(20), || {
         describe(home.path()).iter().any(|d| d["LogicalID"] == "127.0.0.12" && d["ID"] != old["ID"])

@@ -480,3 +480,40 @@ impl Instance for ProcessInstance {
         Some(Box::pin(tokio_stream::StreamExt::map(tokio_stream::wrappers::WatchStream::from_changes(rx), |_| ())))
     }
 }
+
+/// What the plugin knows, as read-only metadata: `state`, `network` and `instances/<id>/{Pid,Address,Volumes,Log}`.
+#[async_trait]
+impl infrakit_spi::metadata::Metadata for ProcessInstance {
+    async fn list(&self, path: &infrakit_spi::metadata::Path) -> Result<Option<Vec<String>>> {
+        Ok(infrakit_spi::metadata::children_at(&self.tree(), path))
+    }
+
+    async fn get(&self, path: &infrakit_spi::metadata::Path) -> Result<Option<Any>> {
+        match infrakit_spi::metadata::value_at(&self.tree(), path) {
+            Some(v) => Ok(Some(Any::from_value(v)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl ProcessInstance {
+    fn tree(&self) -> serde_json::Value {
+        let network = match &self.inner.network {
+            Network::Loopback => serde_json::json!({"Mode": "loopback"}),
+            Network::Netns { bridge, prefix } => {
+                serde_json::json!({"Mode": "netns", "Bridge": bridge, "Prefix": prefix})
+            }
+        };
+        let mut instances = serde_json::Map::new();
+        if let Ok(live) = self.inner.live.lock() {
+            for r in live.values().filter(|r| !r.starting) {
+                let address = r.logical_id.as_ref().and_then(|l| address_of(l, &self.inner.network).ok().flatten());
+                instances.insert(
+                    r.id.0.clone(),
+                    serde_json::json!({"Pid": r.pid, "Address": address.map(|a| a.to_string()), "Volumes": r.volumes, "Log": r.log}),
+                );
+            }
+        }
+        serde_json::json!({"state": self.inner.store.dir(), "network": network, "instances": instances})
+    }
+}
