@@ -231,8 +231,12 @@ async fn run(
                 }
             }
         }
-        if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
-            sink(spec);
+        if let Some(spec) = recon.take_rolled_back() {
+            // The spec in force may name other plugins than the one rolled back from.
+            plugins = None;
+            if let Some(sink) = deps.spec_sink.as_ref() {
+                sink(spec);
+            }
         }
         while actions.try_join_next().is_some() {}
         if recon.rollout() != persisted.as_ref() {
@@ -280,6 +284,9 @@ async fn run(
                     Some(Command::Resume(ack)) => { let _ = ack.send(recon.resume(now)); }
                     Some(Command::Rollback(ack)) => {
                         let result = recon.rollback(now);
+                        if result.is_ok() {
+                            plugins = None;
+                        }
                         if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
                             sink(spec);
                         }
