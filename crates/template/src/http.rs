@@ -1,4 +1,5 @@
-//! A minimal blocking HTTP/1.1 GET client over `std::net` (no TLS), enough to fetch templates.
+//! A minimal blocking HTTP/1.1 GET client over `std::net`, enough to fetch templates; `https://` with the cargo
+//! feature `https` (rustls, the system's root certificates, `SSL_CERT_FILE` honoured).
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -14,10 +15,12 @@ const MAX_REDIRECTS: usize = 10;
 pub(crate) fn get(url: &Url, headers: &[(String, String)]) -> Result<String, String> {
     let mut url = url.clone();
     for _ in 0..=MAX_REDIRECTS {
-        if url.scheme() == "https" {
-            return Err("https is not supported in this build (no TLS library); use http:// or file://".into());
+        if url.scheme() == "https" && !cfg!(feature = "https") {
+            return Err(
+                "https is not supported in this build (build with --features https); use http:// or file://".into()
+            );
         }
-        if url.scheme() != "http" {
+        if url.scheme() != "http" && url.scheme() != "https" {
             return Err(format!("unsupported url:{url}"));
         }
         let resp = request(&url, headers)?;
@@ -43,7 +46,8 @@ struct Response {
 fn request(url: &Url, headers: &[(String, String)]) -> Result<Response, String> {
     let authority = url.authority();
     let hostport = authority.rsplit('@').next().unwrap_or(authority);
-    let (host, port) = split_host_port(hostport)?;
+    let default_port = if url.scheme() == "https" { 443 } else { 80 };
+    let (host, port) = split_host_port(hostport, default_port)?;
     let addrs = (host, port).to_socket_addrs().map_err(|e| format!("cannot resolve {host}: {e}"))?;
     let mut last_err = format!("no address for {host}");
     let mut stream = None;
@@ -56,9 +60,10 @@ fn request(url: &Url, headers: &[(String, String)]) -> Result<Response, String> 
             Err(e) => last_err = e.to_string(),
         }
     }
-    let mut stream = stream.ok_or(last_err)?;
-    stream.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
-    stream.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    let tcp = stream.ok_or(last_err)?;
+    tcp.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    let mut stream: Box<dyn ReadWrite> = if url.scheme() == "https" { tls(host, tcp)? } else { Box::new(tcp) };
     let mut req = format!(
         "GET {} HTTP/1.1\r\nHost: {hostport}\r\nUser-Agent: infrakit-template\r\nAccept: */*\r\nConnection: close\r\n",
         url.request_target()
@@ -72,23 +77,60 @@ fn request(url: &Url, headers: &[(String, String)]) -> Result<Response, String> 
     req.push_str("\r\n");
     stream.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
-    stream.take(MAX_BODY + 65536).read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    match stream.take(MAX_BODY + 65536).read_to_end(&mut raw) {
+        Ok(_) => {}
+        // Many servers close a TLS connection without close_notify; the response's own length (or its chunked
+        // end) still tells whether it is complete.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => {}
+        Err(e) => return Err(e.to_string()),
+    }
     parse_response(&raw)
 }
 
-fn split_host_port(hostport: &str) -> Result<(&str, u16), String> {
+/// A byte stream both ways (plain TCP or TLS over it).
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
+
+#[cfg(feature = "https")]
+fn tls(host: &str, tcp: TcpStream) -> Result<Box<dyn ReadWrite>, String> {
+    use std::sync::Arc;
+    let mut roots = rustls::RootCertStore::empty();
+    let found = rustls_native_certs::load_native_certs();
+    for cert in found.certs {
+        let _ = roots.add(cert);
+    }
+    if roots.is_empty() {
+        return Err("no trusted root certificates found (install ca-certificates, or set SSL_CERT_FILE)".into());
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| format!("{host}: {e}"))?;
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    Ok(Box::new(rustls::StreamOwned::new(conn, tcp)))
+}
+
+#[cfg(not(feature = "https"))]
+fn tls(_host: &str, _tcp: TcpStream) -> Result<Box<dyn ReadWrite>, String> {
+    Err("https is not supported in this build (build with --features https)".into())
+}
+
+fn split_host_port(hostport: &str, default_port: u16) -> Result<(&str, u16), String> {
     if let Some(rest) = hostport.strip_prefix('[') {
         let end = rest.find(']').ok_or_else(|| format!("bad host {hostport}"))?;
         let port = match rest[end + 1..].strip_prefix(':') {
             Some(p) => p.parse().map_err(|_| format!("bad port in {hostport}"))?,
-            None => 80,
+            None => default_port,
         };
         return Ok((&rest[..end], port));
     }
     match hostport.rsplit_once(':') {
         Some((h, p)) => Ok((h, p.parse().map_err(|_| format!("bad port in {hostport}"))?)),
         None if hostport.is_empty() => Err("no host in url".into()),
-        None => Ok((hostport, 80)),
+        None => Ok((hostport, default_port)),
     }
 }
 
@@ -158,7 +200,7 @@ mod tests {
         let r = parse_response(b"HTTP/1.0 404 Not Found\r\n\r\n").unwrap();
         assert_eq!((r.status, r.reason.as_str()), (404, "Not Found"));
         assert!(parse_response(b"garbage").is_err());
-        assert_eq!(split_host_port("[::1]:81").unwrap(), ("::1", 81));
-        assert_eq!(split_host_port("h").unwrap(), ("h", 80));
+        assert_eq!(split_host_port("[::1]:81", 80).unwrap(), ("::1", 81));
+        assert_eq!(split_host_port("h", 80).unwrap(), ("h", 80));
     }
 }

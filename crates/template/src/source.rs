@@ -13,7 +13,7 @@ pub trait Fetcher: Send + Sync {
 }
 
 /// Reads `file://` paths and GETs `http://` URLs (following up to 10 redirects, error on any final status
-/// but 200). `https://` is refused: this build carries no TLS library.
+/// but 200). `https://` needs the cargo feature `https`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DefaultFetcher;
 
@@ -24,8 +24,7 @@ impl Fetcher for DefaultFetcher {
                 let bytes = std::fs::read(url.path()).map_err(|e| e.to_string())?;
                 Ok(String::from_utf8_lossy(&bytes).into_owned())
             }
-            "http" => crate::http::get(url, headers),
-            "https" => Err("https is not supported in this build (no TLS library); use http:// or file://".into()),
+            "http" | "https" => crate::http::get(url, headers),
             _ => Err(format!("unsupported url:{url}")),
         }
     }
