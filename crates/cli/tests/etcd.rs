@@ -129,18 +129,32 @@ fn note(f: &serde_json::Value) -> String {
     f["Spec"]["Properties"]["Note"].as_str().unwrap_or("").to_string()
 }
 
-#[test]
-fn election_failover_mid_rollout_and_partition() {
-    let Some(endpoints) = cluster() else { return };
+/// A test's world: the file instance plugin and the vanilla flavor in one process, and a first replica that leads.
+struct World {
+    home: tempfile::TempDir,
+    plugins: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    _providers: Daemon,
+}
+
+fn world_with_leader(endpoints: &str, test: &str, first: &str) -> (World, Daemon) {
     let home = tempfile::tempdir().unwrap();
     let plugins = home.path().join("plugins");
     let dir = home.path().join("instances");
-    let _providers = start_plugins(&plugins, &["instance-file", "flavor-vanilla", "--dir", dir.to_str().unwrap()]);
+    let providers = start_plugins(&plugins, &["instance-file", "flavor-vanilla", "--dir", dir.to_str().unwrap()]);
     wait_for_sockets(&plugins, &["instance-file", "flavor-vanilla"]);
+    let leader = replica(&plugins, endpoints, test, first);
+    wait_for_sockets(&plugins, &[first]);
+    wait_for(&format!("{first} to lead"), Duration::from_secs(20), || leads(&plugins, first));
+    (World { home, plugins, dir, _providers: providers }, leader)
+}
+
+#[test]
+fn election_failover_mid_rollout_and_partition() {
+    let Some(endpoints) = cluster() else { return };
     let test = format!("t{}", std::process::id());
-    let mut r1 = replica(&plugins, endpoints, &test, "r1");
-    wait_for_sockets(&plugins, &["r1"]);
-    wait_for("r1 to lead", Duration::from_secs(20), || leads(&plugins, "r1"));
+    let (world, mut r1) = world_with_leader(endpoints, &test, "r1");
+    let (home, plugins, dir) = (&world.home, world.plugins.clone(), world.dir.clone());
     let mut r2 = replica(&plugins, endpoints, &test, "r2");
     wait_for_sockets(&plugins, &["r2"]);
     wait_for("r2 to see r1 lead", Duration::from_secs(20), || {
@@ -248,15 +262,9 @@ fn raft_leader_and_unreachable_etcd() {
 #[test]
 fn failover_to_first_action() {
     let Some(endpoints) = cluster() else { return };
-    let home = tempfile::tempdir().unwrap();
-    let plugins = home.path().join("plugins");
-    let dir = home.path().join("instances");
-    let _providers = start_plugins(&plugins, &["instance-file", "flavor-vanilla", "--dir", dir.to_str().unwrap()]);
-    wait_for_sockets(&plugins, &["instance-file", "flavor-vanilla"]);
     let test = format!("f{}", std::process::id());
-    let mut a = replica(&plugins, endpoints, &test, "a");
-    wait_for_sockets(&plugins, &["a"]);
-    wait_for("a to lead", Duration::from_secs(20), || leads(&plugins, "a"));
+    let (world, mut a) = world_with_leader(endpoints, &test, "a");
+    let (home, plugins, dir) = (&world.home, world.plugins.clone(), world.dir.clone());
     let _b = replica(&plugins, endpoints, &test, "b");
     wait_for_sockets(&plugins, &["b"]);
     cli_ok(&plugins, &["manager", "commit", spec_file(home.path(), "v1").to_str().unwrap(), "--name", "a"], None);

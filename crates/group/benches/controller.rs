@@ -54,6 +54,18 @@ fn spec(size: u64, version: u32, unavailable: u64) -> group::Spec {
     group::Spec { id: group::Id("bench".into()), properties: Some(Any::from_json(&text).expect("spec")) }
 }
 
+/// A controller's dependencies: plugins from `registry`, the system clock, rollouts in memory.
+fn deps(registry: Registry, resync: Duration) -> Deps {
+    Deps {
+        guard: None,
+        spec_sink: None,
+        lookup: Arc::new(registry),
+        clock: Arc::new(SystemClock),
+        store: Arc::new(MemoryRolloutStore::default()),
+        options: Options { resync, max_parallel: 64, ..Options::default() },
+    }
+}
+
 fn controller(dir: &Path, push: bool, resync: Duration) -> Arc<GroupPlugin> {
     let registry = Registry::new(None);
     let files = FileInstance::new(dir).expect("file plugin");
@@ -63,16 +75,7 @@ fn controller(dir: &Path, push: bool, resync: Duration) -> Arc<GroupPlugin> {
         registry.add_instance("instance-file", Arc::new(PollOnly(files)));
     }
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
-    let options = Options { resync, max_parallel: 64, ..Options::default() };
-    let deps = Deps {
-        guard: None,
-        spec_sink: None,
-        lookup: Arc::new(registry),
-        clock: Arc::new(SystemClock),
-        store: Arc::new(MemoryRolloutStore::default()),
-        options,
-    };
-    Arc::new(GroupPlugin::new(deps))
+    Arc::new(GroupPlugin::new(deps(registry, resync)))
 }
 
 fn file_count(dir: &Path) -> usize {
@@ -181,15 +184,7 @@ async fn process_kills(kills: usize, label: &str) {
     let plugin = infrakit_plugins::instance_process::ProcessInstance::open(state.path()).await.expect("process plugin");
     registry.add_instance("instance-process", Arc::new(plugin.clone()));
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
-    let deps = Deps {
-        guard: None,
-        spec_sink: None,
-        lookup: Arc::new(registry),
-        clock: Arc::new(SystemClock),
-        store: Arc::new(MemoryRolloutStore::default()),
-        options: Options { resync: Duration::from_secs(10), max_parallel: 64, ..Options::default() },
-    };
-    let g = GroupPlugin::new(deps);
+    let g = GroupPlugin::new(deps(registry, Duration::from_secs(10)));
     let text = r#"{"Allocation":{"Size":200},
         "Instance":{"Plugin":"instance-process","Properties":{"Cmd":"exec sleep 600","StopGrace":"1s","StartCheck":"0ms"}},
         "Flavor":{"Plugin":"flavor-vanilla","Properties":null}}"#;
