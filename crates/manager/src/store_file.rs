@@ -3,6 +3,7 @@
 //! committed is lost by a crash, and the history is kept.
 
 use async_trait::async_trait;
+use infrakit_group::clock::{Clock, SystemClock};
 use infrakit_spi::group::{self, Id};
 use infrakit_spi::manager::{SpecVersion, Store};
 use infrakit_spi::{Error, Result};
@@ -18,10 +19,6 @@ pub struct FileStore {
 
 fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::failed(format!("{}: {e}", path.display()))
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 impl FileStore {
@@ -63,7 +60,7 @@ impl FileStore {
         let dir = self.group_dir(id)?;
         std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
         let version = Self::versions(&dir)?.last().map(|v| v.version + 1).unwrap_or(1);
-        let record = SpecVersion { version, time: now_ms(), spec: spec.cloned() };
+        let record = SpecVersion { version, time: SystemClock.now(), spec: spec.cloned() };
         let path = dir.join(format!("{version:010}.json"));
         let tmp = dir.join(format!(".{version:010}.json.tmp"));
         let body = serde_json::to_vec_pretty(&record).map_err(Error::failed)?;

@@ -4,6 +4,7 @@
 use super::Fence;
 use async_trait::async_trait;
 use etcd_client::{Client, Compare, CompareOp, GetOptions, Txn, TxnOp};
+use infrakit_group::clock::{Clock, SystemClock};
 use infrakit_group::rollout::{Rollout, RolloutStore};
 use infrakit_spi::group::{self, Id};
 use infrakit_spi::manager::{SpecVersion, Store};
@@ -15,10 +16,6 @@ pub struct EtcdStore {
     client: Client,
     prefix: String,
     fence: Option<Arc<dyn Fence>>,
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 fn etcd_err(e: etcd_client::Error) -> Error {
@@ -62,7 +59,7 @@ impl EtcdStore {
             return Err(Error::invalid("ID", format!("{:?} cannot name a stored group", id.0)));
         }
         let version = self.history(id).await?.last().map(|v| v.version + 1).unwrap_or(1);
-        let record = SpecVersion { version, time: now_ms(), spec: spec.cloned() };
+        let record = SpecVersion { version, time: SystemClock.now(), spec: spec.cloned() };
         let body = serde_json::to_vec(&record).map_err(Error::failed)?;
         let mut ops = vec![TxnOp::put(self.key("history", &format!("{}/{version:010}", id.0)), body, None)];
         match spec {
