@@ -58,46 +58,60 @@ METHODS = {
 }
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+def handler_for(methods):
+    """A request handler answering JSON-RPC 2.0 calls with `methods` (name -> function of params)."""
 
-    def log_message(self, *args):
-        pass
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
 
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        req = json.loads(body)
-        method = METHODS.get(req.get("method"))
-        answer = {"jsonrpc": "2.0", "id": req.get("id")}
-        try:
-            if method is None:
-                raise KeyError('rpc: can\'t find method "%s"' % req.get("method"))
-            answer["result"] = method(req.get("params") or {})
-        except Exception as e:  # every failure is a JSON-RPC error, as in Go
-            answer["error"] = {"code": -32000, "message": str(e).strip("'\""), "data": None}
-        out = (json.dumps(answer) + "\n").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            req = json.loads(body)
+            method = methods.get(req.get("method"))
+            answer = {"jsonrpc": "2.0", "id": req.get("id")}
+            try:
+                if method is None:
+                    raise KeyError('rpc: can\'t find method "%s"' % req.get("method"))
+                answer["result"] = method(req.get("params") or {})
+            except Exception as e:  # every failure is a JSON-RPC error, as in Go
+                answer["error"] = {"code": -32000, "message": str(e).strip("'\""), "data": None}
+            out = (json.dumps(answer) + "\n").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+    return Handler
 
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        # A client that hung up (a call cut at its timeout, a controller that exited) is not an error here.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
-def main():
-    plugins_dir, name = sys.argv[1], sys.argv[2]
+
+def serve(plugins_dir, name, methods):
+    """Listens on <plugins_dir>/<name> until SIGTERM."""
     path = os.path.join(plugins_dir, name)
     if os.path.exists(path):
         os.unlink(path)
-    server = Server(path, Handler)
+    server = Server(path, handler_for(methods))
     signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=server.shutdown).start())
     try:
         server.serve_forever()
     finally:
         os.unlink(path)
+
+
+def main():
+    serve(sys.argv[1], sys.argv[2], METHODS)
 
 
 if __name__ == "__main__":

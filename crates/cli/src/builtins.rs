@@ -52,6 +52,10 @@ pub struct BuiltinOptions {
     /// At most this many creates and destroys at once per group.
     #[arg(long, default_value_t = 32)]
     pub max_parallel: usize,
+    /// The largest group the controller accepts (`Allocation.Size` or the number of `LogicalIDs`): a typo such as
+    /// `Size: 100000000` is refused instead of exhausting memory.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_group_size: u64,
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -93,7 +97,7 @@ pub async fn server(kind: &str, name: &str, opts: &BuiltinOptions, ctx: &Context
             builder.instance(plugin)
         }
         "flavor-vanilla" => {
-            let plugin = Arc::new(VanillaFlavor);
+            let plugin = Arc::new(VanillaFlavor::default());
             ctx.registry.add_flavor(name, plugin.clone());
             builder.flavor(plugin)
         }
@@ -128,7 +132,12 @@ pub fn group_plugin_guarded(
         lookup: ctx.registry.clone(),
         clock: Arc::new(SystemClock),
         store,
-        options: Options { resync: opts.poll_interval, max_parallel: opts.max_parallel, ..Options::default() },
+        options: Options {
+            resync: opts.poll_interval,
+            max_parallel: opts.max_parallel,
+            max_group_size: opts.max_group_size,
+            ..Options::default()
+        },
     };
     Arc::new(GroupPlugin::new(deps))
 }

@@ -12,79 +12,119 @@ use std::time::{Duration, Instant};
 
 /// The shared cluster: client endpoints, comma-separated. `None` (with the reason printed) where etcd is missing;
 /// in CI a missing etcd fails the tests instead.
+///
+/// The members are started by a thread that lives as long as this test process, never by the test that happens to
+/// ask first: `PR_SET_PDEATHSIG` fires when the *thread* that spawned a child exits, so members started by a test's
+/// thread died with that test and took the cluster away from the tests still running.
 fn cluster() -> Option<&'static str> {
-    static CLUSTER: OnceLock<Option<(String, Vec<Child>)>> = OnceLock::new();
-    CLUSTER.get_or_init(start_cluster).as_ref().map(|(e, _)| e.as_str())
+    static CLUSTER: OnceLock<Option<String>> = OnceLock::new();
+    CLUSTER
+        .get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name("etcd-cluster".into())
+                .spawn(move || {
+                    let cluster = start_cluster();
+                    let _ = tx.send(cluster.as_ref().map(|(endpoints, _)| endpoints.clone()));
+                    // Holds the members' handles and stays alive until the process exits.
+                    let _members = cluster;
+                    loop {
+                        std::thread::park();
+                    }
+                })
+                .expect("start the etcd cluster's thread");
+            rx.recv().expect("the etcd cluster did not start (see the panic above)")
+        })
+        .as_deref()
 }
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
 }
 
-fn start_cluster() -> Option<(String, Vec<Child>)> {
+fn etcd_installed() -> bool {
     if Command::new("etcd").arg("--version").output().is_err() {
         assert!(std::env::var_os("CI").is_none(), "etcd is not installed: .ci/run must install etcd-server");
         println!("SKIPPED: etcd is not installed (apt-get install etcd-server)");
+        return false;
+    }
+    true
+}
+
+/// Starts member `name` of the cluster `initial` (`name=peer-url,...`), its data and log under `base`, serving
+/// clients on `client` and peers on `peer`. It dies with the thread that calls this.
+fn etcd_member(base: &Path, name: &str, (client, peer): (u16, u16), initial: &str, state: &str) -> Child {
+    let mut cmd = Command::new("etcd");
+    cmd.args([
+        "--name",
+        name,
+        "--data-dir",
+        &base.join(name).to_string_lossy(),
+        "--listen-client-urls",
+        &format!("http://127.0.0.1:{client}"),
+        "--advertise-client-urls",
+        &format!("http://127.0.0.1:{client}"),
+        "--listen-peer-urls",
+        &format!("http://127.0.0.1:{peer}"),
+        "--initial-advertise-peer-urls",
+        &format!("http://127.0.0.1:{peer}"),
+        "--initial-cluster",
+        initial,
+        "--initial-cluster-state",
+        state,
+        "--heartbeat-interval",
+        "50",
+        "--election-timeout",
+        "500",
+    ]);
+    // Each member's log is kept beside its data (appended to across restarts), for a failure's post-mortem.
+    let log = std::fs::create_dir_all(base)
+        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(base.join(format!("{name}.log"))))
+        .expect("etcd log file");
+    cmd.stdout(Stdio::null()).stderr(log);
+    // SAFETY: prctl(2) is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    cmd.spawn().expect("start etcd")
+}
+
+fn wait_healthy(endpoints: &str) {
+    wait_for(&format!("etcd at {endpoints} to be healthy"), PATIENCE, || {
+        Command::new("etcdctl")
+            .env("ETCDCTL_API", "3")
+            .args(["--endpoints", endpoints, "endpoint", "health"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+}
+
+fn start_cluster() -> Option<(String, Vec<Child>)> {
+    if !etcd_installed() {
         return None;
     }
     let base = std::env::temp_dir().join(format!("infrakit-etcd-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
+    println!("etcd cluster: data and logs in {}", base.display());
     let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
     let initial: Vec<String> =
         ports.iter().enumerate().map(|(i, (_, peer))| format!("e{i}=http://127.0.0.1:{peer}")).collect();
-    let mut children = Vec::new();
-    for (i, (client, peer)) in ports.iter().enumerate() {
-        let mut cmd = Command::new("etcd");
-        cmd.args([
-            "--name",
-            &format!("e{i}"),
-            "--data-dir",
-            &base.join(format!("e{i}")).to_string_lossy(),
-            "--listen-client-urls",
-            &format!("http://127.0.0.1:{client}"),
-            "--advertise-client-urls",
-            &format!("http://127.0.0.1:{client}"),
-            "--listen-peer-urls",
-            &format!("http://127.0.0.1:{peer}"),
-            "--initial-advertise-peer-urls",
-            &format!("http://127.0.0.1:{peer}"),
-            "--initial-cluster",
-            &initial.join(","),
-            "--initial-cluster-state",
-            "new",
-            "--heartbeat-interval",
-            "50",
-            "--election-timeout",
-            "500",
-        ]);
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        // The members die with this test process.
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            cmd.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
-        children.push(cmd.spawn().expect("start etcd"));
-    }
+    let initial = initial.join(",");
+    // The members die with the thread that spawns them, which lives as long as this test process.
+    let children = (0..3).map(|i| etcd_member(&base, &format!("e{i}"), ports[i], &initial, "new")).collect();
     let endpoints: Vec<String> = ports.iter().map(|(c, _)| format!("127.0.0.1:{c}")).collect();
     let endpoints = endpoints.join(",");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let ok = Command::new("etcdctl")
-            .env("ETCDCTL_API", "3")
-            .args(["--endpoints", &endpoints, "endpoint", "health"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the etcd cluster did not become healthy");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_healthy(&endpoints);
     Some((endpoints, children))
 }
+
+/// How long a test waits for something that must happen: far longer than it takes on a busy machine, so a test
+/// fails on a fault, never on the machine's speed (no test asserts how fast anything is).
+const PATIENCE: Duration = Duration::from_secs(90);
 
 fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> Duration {
     let start = Instant::now();
@@ -94,7 +134,7 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> Dur
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    panic!("timed out waiting for {what}");
+    panic!("timed out after {limit:?} waiting for {what}");
 }
 
 fn leads(plugins: &Path, name: &str) -> bool {
@@ -145,7 +185,7 @@ fn world_with_leader(endpoints: &str, test: &str, first: &str) -> (World, Daemon
     wait_for_sockets(&plugins, &["instance-file", "flavor-vanilla"]);
     let leader = replica(&plugins, endpoints, test, first);
     wait_for_sockets(&plugins, &[first]);
-    wait_for(&format!("{first} to lead"), Duration::from_secs(20), || leads(&plugins, first));
+    wait_for(&format!("{first} to lead"), PATIENCE, || leads(&plugins, first));
     (World { home, plugins, dir, _providers: providers }, leader)
 }
 
@@ -157,7 +197,7 @@ fn election_failover_mid_rollout_and_partition() {
     let (home, plugins, dir) = (&world.home, world.plugins.clone(), world.dir.clone());
     let mut r2 = replica(&plugins, endpoints, &test, "r2");
     wait_for_sockets(&plugins, &["r2"]);
-    wait_for("r2 to see r1 lead", Duration::from_secs(20), || {
+    wait_for("r2 to see r1 lead", PATIENCE, || {
         let out = cli(&plugins, &["manager", "leader", "--name", "r2"], None);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok_and(|v| v["LeaderName"] == "r1")
     });
@@ -167,17 +207,17 @@ fn election_failover_mid_rollout_and_partition() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("the leader is r1"), "a follower names the leader");
 
     cli_ok(&plugins, &["manager", "commit", spec_file(home.path(), "v1").to_str().unwrap(), "--name", "r1"], None);
-    wait_for("4 instances", Duration::from_secs(20), || files(&dir).len() == 4);
+    wait_for("4 instances", PATIENCE, || files(&dir).len() == 4);
     cli_ok(&plugins, &["manager", "commit", spec_file(home.path(), "v2").to_str().unwrap(), "--name", "r1"], None);
-    wait_for("the roll to start", Duration::from_secs(20), || files(&dir).iter().any(|f| note(f) == "v2"));
+    wait_for("the roll to start", PATIENCE, || files(&dir).iter().any(|f| note(f) == "v2"));
 
     // kill -9 the active replica mid-roll: r2 takes over once r1's lease (2 s) expires, and finishes the roll.
     assert!(r1.signal_and_wait("KILL"));
     let killed = Instant::now();
-    wait_for("r2 to lead", Duration::from_secs(20), || leads(&plugins, "r2"));
+    wait_for("r2 to lead", PATIENCE, || leads(&plugins, "r2"));
     let failover = killed.elapsed();
     let mut peak = 0;
-    wait_for("r2 to complete the roll", Duration::from_secs(30), || {
+    wait_for("r2 to complete the roll", PATIENCE, || {
         let fs = files(&dir);
         peak = peak.max(fs.len());
         fs.len() == 4 && fs.iter().all(|f| note(f) == "v2")
@@ -193,9 +233,9 @@ fn election_failover_mid_rollout_and_partition() {
     wait_for_sockets(&plugins, &["r3"]);
     let pid = r2.pid();
     Command::new("kill").args(["-STOP", &pid.to_string()]).status().unwrap();
-    wait_for("r3 to lead", Duration::from_secs(20), || leads(&plugins, "r3"));
+    wait_for("r3 to lead", PATIENCE, || leads(&plugins, "r3"));
     Command::new("kill").args(["-CONT", &pid.to_string()]).status().unwrap();
-    wait_for("r2 to know it no longer leads", Duration::from_secs(10), || {
+    wait_for("r2 to know it no longer leads", PATIENCE, || {
         let out = cli(&plugins, &["manager", "leader", "--name", "r2"], None);
         serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok_and(|v| v["Leader"] == false)
     });
@@ -203,7 +243,7 @@ fn election_failover_mid_rollout_and_partition() {
         cli(&plugins, &["manager", "commit", spec_file(home.path(), "v3").to_str().unwrap(), "--name", "r2"], None);
     assert!(!out.status.success(), "the deposed replica refuses to commit");
     cli_ok(&plugins, &["manager", "commit", spec_file(home.path(), "v3").to_str().unwrap(), "--name", "r3"], None);
-    wait_for("r3 to roll to v3", Duration::from_secs(30), || {
+    wait_for("r3 to roll to v3", PATIENCE, || {
         let fs = files(&dir);
         fs.len() == 4 && fs.iter().all(|f| note(f) == "v3")
     });
@@ -229,9 +269,7 @@ fn raft_leader_and_unreachable_etcd() {
         ));
     }
     wait_for_sockets(&plugins, &["n0", "n1", "n2"]);
-    wait_for("exactly one leader", Duration::from_secs(20), || {
-        (0..3).filter(|i| leads(&plugins, &format!("n{i}"))).count() == 1
-    });
+    wait_for("exactly one leader", PATIENCE, || (0..3).filter(|i| leads(&plugins, &format!("n{i}"))).count() == 1);
 
     // etcd unreachable: the replica starts, says why it cannot lead, and does not act.
     let dead = start_plugins_with(
@@ -248,13 +286,60 @@ fn raft_leader_and_unreachable_etcd() {
         ],
     );
     wait_for_sockets(&plugins, &["lost"]);
-    wait_for("the reason", Duration::from_secs(20), || {
+    wait_for("the reason", PATIENCE, || {
         let out = cli(&plugins, &["manager", "leader", "--name", "lost"], None);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
         v["Leader"] == false && v["Unknown"].as_str().is_some_and(|r| r.contains("etcd") || r.contains("lease"))
     });
     drop(dead);
     drop(replicas);
+}
+
+/// An etcd outage, on a one-member cluster of this test's own: the member is stopped (SIGSTOP), then killed and
+/// restarted on its data. Each time the leader stops leading while etcd is away, and leads again once it is back:
+/// its campaign resumes by itself.
+#[test]
+fn election_resumes_after_an_etcd_outage() {
+    if !etcd_installed() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let plugins = home.path().join("plugins");
+    let ports = (free_port(), free_port());
+    let initial = format!("solo=http://127.0.0.1:{}", ports.1);
+    let endpoint = format!("127.0.0.1:{}", ports.0);
+    let base = home.path().join("etcd");
+    let mut member = Daemon(etcd_member(&base, "solo", ports, &initial, "new"));
+    wait_healthy(&endpoint);
+    let store = format!("file://{}", home.path().join("store").display());
+    let leadership = format!("etcd-election://{endpoint}/outage/leader?ttl=2");
+    let _replica = start_plugins_with(
+        &plugins,
+        &["manager", "start", "--name", "o1", "--leadership", &leadership, "--store", &store],
+    );
+    wait_for_sockets(&plugins, &["o1"]);
+    wait_for("o1 to lead", PATIENCE, || leads(&plugins, "o1"));
+    let status = |leader: bool| {
+        let out = cli(&plugins, &["manager", "leader", "--name", "o1"], None);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok_and(|v| v["Leader"] == leader)
+    };
+
+    // etcd hangs: the replica cannot renew its lease and stops leading; when etcd answers again, it leads again.
+    let pid = member.pid().to_string();
+    Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    let stopped = wait_for("o1 to stop leading while etcd hangs", PATIENCE, || status(false));
+    Command::new("kill").args(["-CONT", &pid]).status().unwrap();
+    wait_for("o1 to lead again after etcd came back", PATIENCE, || status(true));
+    println!("etcd hung: o1 stopped leading after {stopped:?}");
+
+    // etcd dies and comes back on its data (its leases and the old election key with it).
+    assert!(member.signal_and_wait("KILL"));
+    wait_for("o1 to stop leading while etcd is down", PATIENCE, || status(false));
+    std::thread::sleep(Duration::from_secs(3)); // well past the lease: the campaign must survive failed rounds
+    member = Daemon(etcd_member(&base, "solo", ports, &initial, "existing"));
+    wait_healthy(&endpoint);
+    wait_for("o1 to lead again after etcd restarted", PATIENCE, || status(true));
+    drop(member);
 }
 
 /// The figure for BENCHMARKS.md: kill -9 of the active replica, then an instance is lost; how long until the new
@@ -268,13 +353,13 @@ fn failover_to_first_action() {
     let _b = replica(&plugins, endpoints, &test, "b");
     wait_for_sockets(&plugins, &["b"]);
     cli_ok(&plugins, &["manager", "commit", spec_file(home.path(), "v1").to_str().unwrap(), "--name", "a"], None);
-    wait_for("4 instances", Duration::from_secs(20), || files(&dir).len() == 4);
+    wait_for("4 instances", PATIENCE, || files(&dir).len() == 4);
     std::thread::sleep(Duration::from_millis(2500)); // past the crash-loop window
     assert!(a.signal_and_wait("KILL"));
     let killed = Instant::now();
     let victim = std::fs::read_dir(&dir).unwrap().flatten().find(|e| !e.file_name().to_string_lossy().starts_with('.'));
     std::fs::remove_file(victim.unwrap().path()).unwrap();
-    wait_for("b's first action", Duration::from_secs(30), || files(&dir).len() == 4);
+    wait_for("b's first action", PATIENCE, || files(&dir).len() == 4);
     let first_action = killed.elapsed();
     println!("failover to first action: {first_action:?} after kill -9 of the active replica (lease 2 s)");
 }

@@ -20,12 +20,7 @@ fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
 }
 
 fn replica(plugins: &Path, home: &Path, name: &str) -> Daemon {
-    let leader = format!("file://{}", home.join("leader").display());
-    let store = format!("file://{}", home.join("store").display());
-    start_plugins_with(
-        plugins,
-        &["manager", "start", "--name", name, "--leadership", &leader, "--store", &store, "--poll-interval", "60s"],
-    )
+    file_replica(plugins, home, name, "60s")
 }
 
 fn leads(plugins: &Path, name: &str) -> bool {

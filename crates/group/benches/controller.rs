@@ -74,7 +74,7 @@ fn controller(dir: &Path, push: bool, resync: Duration) -> Arc<GroupPlugin> {
     } else {
         registry.add_instance("instance-file", Arc::new(PollOnly(files)));
     }
-    registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
+    registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor::default()));
     Arc::new(GroupPlugin::new(deps(registry, resync)))
 }
 
@@ -183,7 +183,7 @@ async fn process_kills(kills: usize, label: &str) {
     let registry = Registry::new(None);
     let plugin = infrakit_plugins::instance_process::ProcessInstance::open(state.path()).await.expect("process plugin");
     registry.add_instance("instance-process", Arc::new(plugin.clone()));
-    registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor));
+    registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor::default()));
     let g = GroupPlugin::new(deps(registry, Duration::from_secs(10)));
     let text = r#"{"Allocation":{"Size":200},
         "Instance":{"Plugin":"instance-process","Properties":{"Cmd":"exec sleep 600","StopGrace":"1s","StartCheck":"0ms"}},

@@ -226,6 +226,10 @@ pub struct Allocation {
     /// Attachments per logical ID: a pet's replacement gets the same ones.
     #[serde(rename = "Attachments", default, deserialize_with = "null_as_default")]
     pub attachments: BTreeMap<LogicalId, Vec<Attachment>>,
+    /// How long a created instance may be missing from the instance plugin's listing before it is destroyed by ID
+    /// and replaced; overrides what the plugin declares (default: the plugin's own figure, else 10s).
+    #[serde(rename = "ListingGrace", default, skip_serializing_if = "Option::is_none")]
+    pub listing_grace: Option<Duration>,
 }
 
 /// The group properties as written by the user.
@@ -311,6 +315,9 @@ impl GroupConfig {
                     ));
                 }
             }
+        }
+        if allocation.listing_grace.is_some_and(|d| d.0 > 3_600_000) {
+            return Err(Error::invalid("Properties.Allocation.ListingGrace", "must be at most 1h"));
         }
         let updating = raw.updating.unwrap_or_default();
         if !(0.0..=1.0).contains(&updating.max_failure_ratio) {

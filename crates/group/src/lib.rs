@@ -8,9 +8,11 @@
 pub mod clock;
 pub mod config;
 pub mod explain;
+pub mod health;
 pub mod model;
 pub mod plan;
 pub mod plugin;
 pub mod reconciler;
+pub mod retired;
 pub mod rollout;
 pub mod supervisor;

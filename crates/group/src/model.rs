@@ -3,6 +3,7 @@
 use crate::clock::Millis;
 use infrakit_spi::flavor::Health;
 use infrakit_spi::instance::{Attachment, Description, Id, LogicalId};
+use infrakit_spi::plugin::Name;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -15,6 +16,8 @@ pub struct Member {
     pub health: Health,
     /// When the controller first saw it.
     pub first_seen: Millis,
+    /// The number of the listing that first showed it (listings are counted from 1).
+    pub first_listing: u64,
     /// Since when it has been unhealthy without interruption.
     pub unhealthy_since: Option<Millis>,
     /// Since when it has been healthy without interruption.
@@ -60,6 +63,9 @@ pub enum DestroyReason {
     NotInSpec,
     /// The group is being destroyed.
     GroupDestroyed,
+    /// Provision answered with this ID, but the listing never showed it within the listing grace: it is destroyed
+    /// by ID before its slot is given to a replacement, so a listing that lags can never leave two alive.
+    NeverListed,
 }
 
 impl std::fmt::Display for DestroyReason {
@@ -71,6 +77,7 @@ impl std::fmt::Display for DestroyReason {
             DestroyReason::Duplicate => "duplicate logical ID",
             DestroyReason::NotInSpec => "logical ID no longer in the spec",
             DestroyReason::GroupDestroyed => "group destroyed",
+            DestroyReason::NeverListed => "created but never listed within the listing grace",
         };
         f.write_str(s)
     }
@@ -121,6 +128,14 @@ pub enum Outcome {
         /// Why.
         error: String,
     },
+    /// Provision did not answer (timed out, the connection broke): the instance may exist or appear later, so its
+    /// slot stays taken for a while (see [`Ledger::provision_unknown`]).
+    ProvisionUnknown {
+        /// The ledger key.
+        intent: u64,
+        /// Why.
+        error: String,
+    },
     /// Destroy succeeded (or the instance was already gone).
     Destroyed {
         /// The instance.
@@ -143,6 +158,8 @@ pub enum Outcome {
 /// A create recorded before it is sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateIntent {
+    /// The instance plugin it was sent to.
+    pub plugin: Name,
     /// The pet's logical ID.
     pub logical_id: Option<LogicalId>,
     /// The config hash it is created with.
@@ -151,6 +168,66 @@ pub struct CreateIntent {
     pub started: Millis,
     /// The ID, once Provision returned, with when.
     pub provisioned: Option<(Id, Millis)>,
+    /// For a create resumed from a controller that stopped before Provision answered: it is given up (its slot
+    /// freed) once a listing started after this time still does not show it.
+    pub orphan_until: Option<Millis>,
+}
+
+/// What of the ledger outlives its controller, kept in the rollout store before any create is sent: a new leader
+/// or a restarted controller knows which creates may still land and which unlisted instances must be destroyed,
+/// so it never creates twice.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct InFlight {
+    /// Creates not yet seen in a listing.
+    #[serde(rename = "Creates", default)]
+    pub creates: Vec<PendingCreate>,
+    /// Instances that Provision answered but no listing showed, to be destroyed by ID.
+    #[serde(rename = "Unlisted", default)]
+    pub unlisted: Vec<UnlistedInstance>,
+    /// Earlier specs whose instance plugins may still hold instances of the group (`Instance.Plugin` changed).
+    #[serde(rename = "Retired", default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<infrakit_spi::group::Spec>,
+}
+
+impl InFlight {
+    /// True when nothing is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.creates.is_empty() && self.unlisted.is_empty() && self.retired.is_empty()
+    }
+}
+
+/// A create in flight, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCreate {
+    /// The instance plugin it was sent to.
+    #[serde(rename = "Plugin", default)]
+    pub plugin: Option<Name>,
+    /// The pet's logical ID.
+    #[serde(rename = "LogicalID", default)]
+    pub logical_id: Option<LogicalId>,
+    /// The config hash it is created with.
+    #[serde(rename = "Hash")]
+    pub hash: String,
+    /// When it was sent.
+    #[serde(rename = "Started")]
+    pub started: Millis,
+    /// The ID Provision answered, if it did.
+    #[serde(rename = "ID", default)]
+    pub id: Option<Id>,
+}
+
+/// An instance Provision answered but no listing showed, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlistedInstance {
+    /// Its ID.
+    #[serde(rename = "ID")]
+    pub id: Id,
+    /// The instance plugin that made it.
+    #[serde(rename = "Plugin", default)]
+    pub plugin: Option<Name>,
+    /// Its logical ID.
+    #[serde(rename = "LogicalID", default)]
+    pub logical_id: Option<LogicalId>,
 }
 
 /// The state of a destroy.
@@ -181,6 +258,11 @@ pub struct DestroyIntent {
     pub state: DestroyState,
     /// Its logical ID (a pet's replacement waits until it is gone).
     pub logical_id: Option<LogicalId>,
+    /// True for an instance the listing never showed (see [`DestroyReason::NeverListed`]): its absence from the
+    /// listing proves nothing, so the intent is cleared only when the plugin confirms the destroy.
+    pub unlisted: bool,
+    /// For an unlisted instance, the plugin that made it (the destroy goes there).
+    pub plugin: Option<Name>,
 }
 
 /// The intent ledger: every create and destroy is recorded before it is sent and cleared only when the listing
@@ -199,10 +281,10 @@ pub struct Ledger {
     pub create_not_before: Millis,
     /// The last create error, reported by `describe`.
     pub last_create_error: Option<String>,
-    /// Instances that died young (a crash loop), counted for back-off; forgotten after a quiet minute.
-    pub crash_failures: u32,
-    /// When the last one died.
-    pub last_crash: Millis,
+    /// Instances that died young (a crash loop), counted in waves for back-off.
+    pub crashes: Waves,
+    /// Creates given up because no listing showed them (a listing that lags past its grace), counted likewise.
+    pub unlisted: Waves,
     next_intent: u64,
 }
 
@@ -211,8 +293,42 @@ pub struct Ledger {
 /// need it; a replacement for a pet that vanished before it was ever listed waits this long.
 pub const LISTING_GRACE_MS: Millis = 10_000;
 
+/// How long past its listing grace a create whose answer never came keeps its slot: it may still land.
+pub const UNANSWERED_HOLD_MS: Millis = 10_000;
+
 /// An instance that vanishes within this long of being first seen died young (see [`Ledger::died_young`]).
 pub const YOUNG_MS: Millis = 2_000;
+
+/// Losses counted in waves: the first wave is repaired at once; a loss of something made after the last wave began
+/// (a replacement lost again) starts the next wave and backs off. Forgotten after a quiet minute.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Waves {
+    /// Waves in a row.
+    pub failures: u32,
+    /// Where the current wave began (a listing number or a time, as the caller counts).
+    pub mark: u64,
+    /// When the last loss was seen.
+    pub last: Millis,
+}
+
+impl Waves {
+    /// Records the loss of something made at `made`, seen at mark `mark_now`; returns the back-off it calls for.
+    pub fn loss(&mut self, made: u64, mark_now: u64, now: Millis) -> Option<Millis> {
+        let wait = if self.failures == 0 || now.saturating_sub(self.last) > 60_000 {
+            self.failures = 1;
+            self.mark = mark_now;
+            None
+        } else if made > self.mark {
+            self.failures = self.failures.saturating_add(1);
+            self.mark = mark_now;
+            Some(backoff_ms(self.failures - 1))
+        } else {
+            None
+        };
+        self.last = now;
+        wait
+    }
+}
 
 /// Back-off after `failures` consecutive failures: 200 ms doubling to at most 30 s.
 pub fn backoff_ms(failures: u32) -> Millis {
@@ -221,21 +337,48 @@ pub fn backoff_ms(failures: u32) -> Millis {
 }
 
 impl Ledger {
-    /// Records that an instance died `lived` ms after it was first seen, without being destroyed: a crash loop is
-    /// slowed down with the same back-off as failed creates.
-    pub fn died_young(&mut self, id: &Id, lived: Millis, now: Millis) {
-        if now.saturating_sub(self.last_crash) > 60_000 {
-            self.crash_failures = 0;
+    /// Records that `member` vanished at `now`, seen missing in listing number `listing`, young and without being
+    /// destroyed. A crash loop is slowed down with the same back-off as failed creates; a single wave of losses
+    /// (many deleted at once, or one crash) is replaced at once: only a replacement that dies young again backs off.
+    /// One first listed in the listing that showed the wave existed before it and merely vanished later.
+    pub fn died_young(&mut self, member: &Member, listing: u64, now: Millis) {
+        let lived = now.saturating_sub(member.first_seen);
+        self.last_create_error = Some(format!("instance {} died {lived} ms after it started", member.id()));
+        if let Some(wait) = self.crashes.loss(member.first_listing, listing, now) {
+            self.create_not_before = self.create_not_before.max(now + wait);
         }
-        self.crash_failures = self.crash_failures.saturating_add(1);
-        self.last_crash = now;
-        self.create_not_before = self.create_not_before.max(now + backoff_ms(self.crash_failures));
-        self.last_create_error = Some(format!("instance {id} died {lived} ms after it started"));
+    }
+
+    /// Records that a create sent at `started` was given up at `now` because no listing showed it; backs off like
+    /// [`Ledger::died_young`] when the replacement of one given up is given up too.
+    fn never_listed(&mut self, error: String, started: Millis, now: Millis) {
+        self.last_create_error = Some(error);
+        // A replacement planned in the pass that gave up the first is sent at `now` itself: it counts.
+        if let Some(wait) = self.unlisted.loss(started, now.saturating_sub(1), now) {
+            self.create_not_before = self.create_not_before.max(now + wait);
+        }
+    }
+
+    fn create_failed(&mut self, error: String, now: Millis) {
+        self.create_failures = self.create_failures.saturating_add(1);
+        self.create_not_before = now + backoff_ms(self.create_failures);
+        self.last_create_error = Some(error);
+    }
+
+    /// Records that a create got no answer (a timeout, a broken connection): it may exist, or appear later, so its
+    /// slot stays taken until a listing started after `until` still does not show it. It counts as a failure.
+    pub fn provision_unknown(&mut self, intent: u64, error: &str, until: Millis, now: Millis) {
+        if let Some(c) = self.creating.get_mut(&intent) {
+            c.orphan_until = Some(until);
+        }
+        self.create_failed(format!("no answer to a create, which may still land: {error}"), now);
     }
 
     /// Consecutive failures behind the current back-off.
     pub fn failures(&self) -> u32 {
-        self.create_failures.saturating_add(self.crash_failures)
+        self.create_failures
+            .saturating_add(self.crashes.failures.saturating_sub(1))
+            .saturating_add(self.unlisted.failures.saturating_sub(1))
     }
 
     /// True when nothing is in flight.
@@ -250,16 +393,24 @@ impl Ledger {
     }
 
     /// Records that `action` is about to be sent.
-    pub fn begin(&mut self, action: &Action, hash: &str, now: Millis, logical_of: impl Fn(&Id) -> Option<LogicalId>) {
+    pub fn begin(
+        &mut self,
+        action: &Action,
+        (plugin, hash): (&Name, &str),
+        now: Millis,
+        logical_of: impl Fn(&Id) -> Option<LogicalId>,
+    ) {
         match action {
             Action::Provision { intent, logical_id, .. } => {
                 self.creating.insert(
                     *intent,
                     CreateIntent {
+                        plugin: plugin.clone(),
                         logical_id: logical_id.clone(),
                         hash: hash.to_string(),
                         started: now,
                         provisioned: None,
+                        orphan_until: None,
                     },
                 );
             }
@@ -271,7 +422,13 @@ impl Ledger {
                         reason: *reason,
                         failures,
                         state: DestroyState::InFlight,
-                        logical_id: logical_of(id),
+                        logical_id: self
+                            .destroying
+                            .get(id)
+                            .and_then(|d| d.logical_id.clone())
+                            .or_else(|| logical_of(id)),
+                        unlisted: self.destroying.get(id).is_some_and(|d| d.unlisted),
+                        plugin: self.destroying.get(id).and_then(|d| d.plugin.clone()),
                     },
                 );
             }
@@ -294,9 +451,10 @@ impl Ledger {
             }
             Outcome::ProvisionFailed { intent, error } => {
                 self.creating.remove(intent);
-                self.create_failures = self.create_failures.saturating_add(1);
-                self.create_not_before = now + backoff_ms(self.create_failures);
-                self.last_create_error = Some(error.clone());
+                self.create_failed(error.clone(), now);
+            }
+            Outcome::ProvisionUnknown { intent, error } => {
+                self.provision_unknown(*intent, error, now + LISTING_GRACE_MS, now);
             }
             Outcome::Destroyed { id } => {
                 if let Some(d) = self.destroying.get_mut(id) {
@@ -315,23 +473,120 @@ impl Ledger {
         }
     }
 
-    /// Reconciles the ledger with a fresh listing: creates that appeared are cleared, creates missing for too long
-    /// are presumed lost, destroys whose instance left the listing are cleared.
-    pub fn observe(&mut self, listed: &dyn Fn(&Id) -> bool, now: Millis, grace: Millis) {
+    /// Reconciles the ledger with a fresh listing that started at `started`: creates that appeared are cleared
+    /// (listed once, an instance is real); a create that answered at least `grace` before the listing started and is
+    /// still not listed is given up, but only through a destroy of its ID ([`DestroyReason::NeverListed`]), whose
+    /// slot stays taken until the plugin confirms it; destroys whose instance left the listing are cleared.
+    pub fn observe(&mut self, listed: &dyn Fn(&Id) -> bool, started: Millis, now: Millis, grace: Millis) {
+        let mut expired = Vec::new();
         self.creating.retain(|_, c| match &c.provisioned {
             Some((id, _)) if listed(id) => false,
-            Some((_, at)) => now.saturating_sub(*at) < grace,
-            None => true,
+            Some((id, at)) if started > at.saturating_add(grace) => {
+                expired.push((id.clone(), c.logical_id.clone(), c.plugin.clone(), c.started));
+                false
+            }
+            None => c.orphan_until.is_none_or(|t| started <= t),
+            _ => true,
         });
+        for (id, logical_id, plugin, sent) in expired {
+            // A plugin whose listing lags past the grace would otherwise churn: create, destroy, create again.
+            let why = format!(
+                "instance {id} was not listed within {grace} ms of its create; it is destroyed and replaced (if the \
+                 plugin's listing lags, set Allocation.ListingGrace)"
+            );
+            self.never_listed(why, sent, now);
+            self.destroying.entry(id).or_insert(DestroyIntent {
+                reason: DestroyReason::NeverListed,
+                failures: 0,
+                state: DestroyState::Failed { retry_at: now },
+                logical_id,
+                unlisted: true,
+                plugin: Some(plugin),
+            });
+        }
         self.destroying.retain(|id, d| {
             if !listed(id) {
-                return matches!(d.state, DestroyState::InFlight);
+                return matches!(d.state, DestroyState::InFlight)
+                    || (d.unlisted && matches!(d.state, DestroyState::Failed { .. }));
             }
             match d.state {
-                DestroyState::Done { at } => now.saturating_sub(at) < grace,
+                DestroyState::Done { at } => now.saturating_sub(at) < grace.max(LISTING_GRACE_MS),
                 _ => true,
             }
         });
-        self.labeling.retain(|id, at| listed(id) && now.saturating_sub(*at) < grace);
+        self.labeling.retain(|id, at| listed(id) && now.saturating_sub(*at) < grace.max(LISTING_GRACE_MS));
+    }
+
+    /// When the next unlisted create is given up (a pass must run then).
+    pub fn next_expiry(&self, grace: Millis) -> Option<Millis> {
+        self.creating
+            .values()
+            .filter_map(|c| match &c.provisioned {
+                Some((_, at)) => Some(at + grace + 1),
+                None => c.orphan_until.map(|t| t + 1),
+            })
+            .min()
+    }
+
+    /// What must outlive this controller (see [`InFlight`]).
+    pub fn in_flight(&self) -> InFlight {
+        InFlight {
+            creates: self
+                .creating
+                .values()
+                .map(|c| PendingCreate {
+                    plugin: Some(c.plugin.clone()),
+                    logical_id: c.logical_id.clone(),
+                    hash: c.hash.clone(),
+                    started: c.started,
+                    id: c.provisioned.as_ref().map(|(id, _)| id.clone()),
+                })
+                .collect(),
+            unlisted: self
+                .destroying
+                .iter()
+                .filter(|(_, d)| d.unlisted)
+                .map(|(id, d)| UnlistedInstance {
+                    id: id.clone(),
+                    plugin: d.plugin.clone(),
+                    logical_id: d.logical_id.clone(),
+                })
+                .collect(),
+            retired: Vec::new(),
+        }
+    }
+
+    /// Takes over what a previous controller had in flight. An answered create is waited for as any other (its
+    /// grace counted from now); an unanswered one may still land, so its slot is held until `now + hold`; an
+    /// unlisted instance is destroyed by ID. `plugin` is the instance plugin of records that name none.
+    pub fn resume(&mut self, saved: InFlight, now: Millis, hold: Millis, plugin: &Name) {
+        for c in saved.creates {
+            let key = self.next_key();
+            let orphan_until = if c.id.is_none() { Some(now.saturating_add(hold)) } else { None };
+            self.creating.insert(
+                key,
+                CreateIntent {
+                    plugin: c.plugin.unwrap_or_else(|| plugin.clone()),
+                    logical_id: c.logical_id,
+                    hash: c.hash,
+                    started: c.started,
+                    provisioned: c.id.map(|id| (id, now)),
+                    orphan_until,
+                },
+            );
+        }
+        for u in saved.unlisted {
+            self.destroying.insert(
+                u.id,
+                DestroyIntent {
+                    reason: DestroyReason::NeverListed,
+                    failures: 0,
+                    state: DestroyState::Failed { retry_at: now },
+                    logical_id: u.logical_id,
+                    unlisted: true,
+                    plugin: Some(u.plugin.unwrap_or_else(|| plugin.clone())),
+                },
+            );
+        }
     }
 }

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Input<'a> {
     /// The spec.
     pub config: &'a GroupConfig,
-    /// The group's instances as last listed (one entry per ID).
+    /// The group's instances as last listed: sorted by ID, one entry per ID.
     pub members: &'a [Member],
     /// Creates and destroys in flight.
     pub ledger: &'a Ledger,
@@ -26,6 +26,10 @@ pub struct Input<'a> {
     pub rollout: Option<&'a Rollout>,
     /// Now.
     pub now: Millis,
+    /// How long a create that answered may stay unlisted before it is destroyed by ID and replaced.
+    pub listing_grace: Millis,
+    /// At most this many creates are in flight at once: a huge shortfall is met in batches, never allocated at once.
+    pub max_creates: u64,
 }
 
 /// What the planner decided.
@@ -62,12 +66,12 @@ pub fn plan(input: Input<'_>) -> Plan {
     let n = cfg.target();
     let hash = cfg.hash.as_str();
 
-    // Destroys that failed earlier are retried once their back-off has passed: never forgotten.
-    for m in members {
-        if let Some(d) = ledger.destroying.get(m.id()) {
-            if matches!(d.state, DestroyState::Failed { retry_at } if now >= retry_at) {
-                out.destroy(m.id(), d.reason);
-            }
+    // Destroys that failed earlier are retried once their back-off has passed: never forgotten. A create that was
+    // never listed is destroyed by ID the same way (it is not a member, but it may well exist).
+    for (id, d) in &ledger.destroying {
+        let due = matches!(d.state, DestroyState::Failed { retry_at } if now >= retry_at);
+        if due && (d.unlisted || members.binary_search_by(|m| m.id().cmp(id)).is_ok()) {
+            out.destroy(id, d.reason);
         }
     }
 
@@ -93,7 +97,9 @@ pub fn plan(input: Input<'_>) -> Plan {
         .iter()
         .filter(|m| !matches!(ledger.destroying.get(m.id()).map(|d| d.state), Some(DestroyState::Done { .. })))
         .count() as u64
-        + ledger.creating.len() as u64;
+        + ledger.creating.len() as u64
+        + ledger.destroying.values().filter(|d| d.unlisted && !matches!(d.state, DestroyState::Done { .. })).count()
+            as u64;
 
     // Health: replace what has been unhealthy past its timeout, unless so many are sick that it is an outage.
     let grace = cfg.health.grace.0;
@@ -229,7 +235,8 @@ pub fn plan(input: Input<'_>) -> Plan {
 
     let backing_off = now < ledger.create_not_before;
     if cfg.is_pets() {
-        plan_pet_creates(cfg, members, &active, ledger, backing_off, &mut out);
+        let batch = input.max_creates.max(1).saturating_sub(ledger.creating.len() as u64);
+        plan_pet_creates(cfg, members, &active, ledger, backing_off, batch, &mut out);
     } else {
         let keep = match &rollout {
             Some(r) if r.is_running() => r.keep_outdated.unwrap_or(0),
@@ -240,7 +247,8 @@ pub fn plan(input: Input<'_>) -> Plan {
         let live_for_create = current + outdated_kept + ledger.creating.len() as u64;
         let want = n.saturating_sub(live_for_create);
         let room = (n + surge).saturating_sub(occupied);
-        let creates = want.min(room);
+        let batch = input.max_creates.max(1).saturating_sub(ledger.creating.len() as u64);
+        let creates = want.min(room).min(batch);
         if creates > 0 && backing_off {
             out.notes.push(format!(
                 "backing off creates after {} failure(s): {}",
@@ -286,6 +294,7 @@ pub fn plan(input: Input<'_>) -> Plan {
     if backing_off {
         due.push(ledger.create_not_before);
     }
+    due.extend(ledger.next_expiry(input.listing_grace));
     // Time-based decisions are due at their time, not at the next resync: an unhealthy instance's timeout, the end
     // of a start-up grace period, a new instance's monitor period, a rollout's deadline.
     for m in members.iter().filter(|m| !ledger.destroying.contains_key(m.id())) {
@@ -314,9 +323,14 @@ fn plan_pet_creates(
     active: &[&Member],
     ledger: &Ledger,
     backing_off: bool,
+    batch: u64,
     out: &mut Plan,
 ) {
+    let mut left = batch;
     for lid in &cfg.allocation.logical_ids {
+        if left == 0 {
+            break;
+        }
         let present = active.iter().any(|m| m.logical_id() == Some(lid));
         let pending = ledger.creating.values().any(|c| c.logical_id.as_ref() == Some(lid));
         // The old holder of the logical ID must be gone (its destroy confirmed) before a new one may take it.
@@ -345,6 +359,7 @@ fn plan_pet_creates(
             logical_id: Some(lid.clone()),
             attachments: cfg.attachments_of(lid),
         });
+        left -= 1;
     }
 }
 

@@ -34,6 +34,18 @@ impl GroupPlugin {
     /// Parses `spec` and has its flavor and instance plugins validate their properties. Nothing is changed.
     pub async fn validate(&self, spec: &group::Spec) -> Result<GroupConfig> {
         let cfg = GroupConfig::parse(spec)?;
+        let max = self.deps.options.max_group_size;
+        if cfg.target() > max {
+            let field = if cfg.is_pets() { "Properties.Allocation.LogicalIDs" } else { "Properties.Allocation.Size" };
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{} instances is more than this controller's largest group ({max}); check for a typo, or raise \
+                     the limit (--max-group-size)",
+                    cfg.target()
+                ),
+            ));
+        }
         let flavor = self.deps.lookup.flavor(&cfg.flavor.plugin).await.map_err(|e| {
             Error::invalid(
                 "Properties.Flavor.Plugin",
@@ -113,6 +125,35 @@ impl GroupPlugin {
         }
     }
 
+    /// Destroys, by ID, the instances a stopped group had made that no listing showed yet.
+    async fn destroy_unlisted(&self, stopped: &crate::supervisor::Stopped) -> Result<()> {
+        let current = &stopped.config.instance.plugin;
+        let made = stopped.in_flight.creates.iter().filter_map(|c| c.id.clone().map(|id| (id, c.plugin.clone())));
+        let unlisted = stopped.in_flight.unlisted.iter().map(|u| (u.id.clone(), u.plugin.clone()));
+        let mut failed = Vec::new();
+        for (id, plugin) in made.chain(unlisted) {
+            let plugin = plugin.unwrap_or_else(|| current.clone());
+            let outcome = match self.deps.lookup.instance(&plugin).await {
+                Ok(instance) => instance.destroy(&id).await,
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(()) | Err(Error::NotFound(_)) => {}
+                Err(Error::Remote(m)) if crate::supervisor::says_not_found(&m) => {}
+                Err(e) => failed.push(format!("{id} ({plugin}): {e}")),
+            }
+        }
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::failed(format!(
+                "{} unlisted instance(s) could not be destroyed: {}",
+                failed.len(),
+                failed.join("; ")
+            )))
+        }
+    }
+
     /// The IDs of the groups being managed.
     pub async fn group_ids(&self) -> Vec<Id> {
         self.groups.lock().await.keys().cloned().collect()
@@ -156,6 +197,7 @@ impl Group for GroupPlugin {
             Some(sup) => sup.update(cfg).await?,
             None => {
                 let rollout = self.deps.store.load(&id).await?;
+                let in_flight = self.deps.store.load_in_flight(&id).await?;
                 if let Some(r) = &rollout {
                     tracing::info!(group = %id, to = %r.to_hash, "resuming a stored rollout");
                 }
@@ -166,7 +208,7 @@ impl Group for GroupPlugin {
                         sup.update(cfg).await?
                     }
                     None => {
-                        groups.insert(id, Supervisor::start(cfg, rollout, self.deps.clone()));
+                        groups.insert(id, Supervisor::start(cfg, rollout, in_flight, self.deps.clone()));
                     }
                 }
             }
@@ -187,10 +229,29 @@ impl Group for GroupPlugin {
 
     async fn destroy_group(&self, id: &Id) -> Result<()> {
         let sup = self.groups.lock().await.remove(id).ok_or_else(|| not_watched(id))?;
-        let cfg = sup.snapshot().config.clone();
-        sup.stop().await;
+        let snap = sup.snapshot();
+        // The state at the stop, not the last snapshot: a spec committed just before counts.
+        let stopped = sup.stop().await.unwrap_or(crate::supervisor::Stopped {
+            config: snap.config.clone(),
+            retired: snap.retired.clone(),
+            in_flight: Default::default(),
+        });
         let _ = self.deps.store.remove(id).await;
-        self.destroy_instances(&cfg).await
+        // Instances still in a former instance plugin (the spec changed `Instance.Plugin`) go too.
+        let mut result = Ok(());
+        for cfg in stopped.retired.iter().chain(std::iter::once(&stopped.config)) {
+            if let Err(e) = self.destroy_instances(cfg).await {
+                result = Err(e);
+            }
+        }
+        // So do instances made but not listed yet (a lagging listing), by ID through the plugin that made them.
+        if let Err(e) = self.destroy_unlisted(&stopped).await {
+            result = Err(e);
+        }
+        if result.is_ok() {
+            self.deps.store.save_in_flight(id, &Default::default()).await?;
+        }
+        result
     }
 
     async fn inspect_groups(&self) -> Result<Vec<group::Spec>> {

@@ -12,6 +12,9 @@ use infrakit_spi::{Error, Result};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
+/// How many creates may be in flight at once by default (see [`Reconciler::with_max_creates`]).
+pub const DEFAULT_MAX_CREATES: u64 = 1024;
+
 /// A group's state as reported by `describe` and `watch`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Status {
@@ -46,7 +49,10 @@ pub struct Reconciler {
     rollout: Option<Rollout>,
     last: Plan,
     observed: bool,
+    /// Listings folded in so far.
+    listings: u64,
     listing_grace: Millis,
+    max_creates: u64,
     rolled_back: Option<infrakit_spi::group::Spec>,
 }
 
@@ -60,14 +66,33 @@ impl Reconciler {
             rollout,
             last: Plan::default(),
             observed: false,
+            listings: 0,
             listing_grace: crate::model::LISTING_GRACE_MS,
+            max_creates: DEFAULT_MAX_CREATES,
             rolled_back: None,
         }
     }
 
-    /// Sets how long a created instance may stay missing from the listing before it is presumed lost.
+    /// Sets how long a created instance may stay missing from the listing before it is destroyed by ID and
+    /// replaced.
     pub fn with_listing_grace(mut self, ms: Millis) -> Reconciler {
         self.listing_grace = ms;
+        self
+    }
+
+    /// Changes the listing grace (the group's plugin, or its spec, says how consistent its listing is).
+    pub fn set_listing_grace(&mut self, ms: Millis) {
+        self.listing_grace = ms;
+    }
+
+    /// The listing grace in force: the spec's `Allocation.ListingGrace`, else the plugin's (or the default).
+    pub fn listing_grace(&self) -> Millis {
+        self.config.allocation.listing_grace.map(|d| d.0).unwrap_or(self.listing_grace)
+    }
+
+    /// Sets how many creates may be in flight at once.
+    pub fn with_max_creates(mut self, n: u64) -> Reconciler {
+        self.max_creates = n.max(1);
         self
     }
 
@@ -86,15 +111,50 @@ impl Reconciler {
         &self.ledger
     }
 
+    /// Takes over what a previous controller of this group had in flight (see [`Ledger::resume`]): an unanswered
+    /// create holds its slot for the listing grace plus `hold`.
+    pub fn resume_in_flight(&mut self, saved: crate::model::InFlight, now: Millis, hold: Millis) {
+        let grace = self.listing_grace();
+        self.ledger.resume(saved, now, grace.saturating_add(hold), &self.config.instance.plugin);
+    }
+
     /// The rollout, if any.
     pub fn rollout(&self) -> Option<&Rollout> {
         self.rollout.as_ref()
     }
 
-    /// Folds a fresh listing and the flavor's health verdicts into the members.
+    /// Folds a fresh listing (started now) and the flavor's health verdicts into the members.
     pub fn observe(&mut self, now: Millis, listing: Vec<Description>, health: &BTreeMap<Id, Health>) {
+        self.observe_listing(now, now, listing, health)
+    }
+
+    /// Folds a listing that started at `started` and the flavor's health verdicts into the members. Only a create
+    /// that answered before the listing started can be judged missing from it.
+    pub fn observe_listing(
+        &mut self,
+        started: Millis,
+        now: Millis,
+        listing: Vec<Description>,
+        health: &BTreeMap<Id, Health>,
+    ) {
+        self.observe_checked(started, now, listing, health, None)
+    }
+
+    /// [`Reconciler::observe_listing`] where `health` may hold remembered verdicts: only the instances in `fresh`
+    /// were checked since the last listing, and only their healthy verdicts count towards `Updating.Count`
+    /// (`None`: every verdict is fresh).
+    pub fn observe_checked(
+        &mut self,
+        started: Millis,
+        now: Millis,
+        listing: Vec<Description>,
+        health: &BTreeMap<Id, Health>,
+        fresh: Option<&std::collections::HashSet<Id>>,
+    ) {
         // Members are kept sorted by ID; sorting the listing (usually sorted already) lets the two be merged
         // without hashing or copying IDs.
+        self.listings += 1;
+        let listing_no = self.listings;
         let previous = std::mem::take(&mut self.members);
         let mut listing = listing;
         listing.sort_by(|a, b| a.id.cmp(&b.id));
@@ -109,6 +169,7 @@ impl Reconciler {
             let prev = prev.as_ref();
             let h = health.get(&desc.id).copied().unwrap_or_default();
             let first_seen = prev.map(|p| p.first_seen).unwrap_or(now);
+            let first_listing = prev.map(|p| p.first_listing).unwrap_or(listing_no);
             let unhealthy_since = match h {
                 Health::Unhealthy => Some(prev.and_then(|p| p.unhealthy_since).unwrap_or(now)),
                 _ => None,
@@ -117,24 +178,34 @@ impl Reconciler {
                 Health::Healthy => Some(prev.and_then(|p| p.healthy_since).unwrap_or(now)),
                 _ => None,
             };
+            let checked = fresh.is_none_or(|f| f.contains(&desc.id));
             let healthy_count = match h {
-                Health::Healthy => prev.map(|p| p.healthy_count).unwrap_or(0) + 1,
+                Health::Healthy => prev.map(|p| p.healthy_count).unwrap_or(0) + u64::from(checked),
                 _ => 0,
             };
-            self.members.push(Member { desc, health: h, first_seen, unhealthy_since, healthy_since, healthy_count });
+            self.members.push(Member {
+                desc,
+                health: h,
+                first_seen,
+                first_listing,
+                unhealthy_since,
+                healthy_since,
+                healthy_count,
+            });
         }
         vanished.extend(prev_iter);
         for m in vanished {
             let lived = now.saturating_sub(m.first_seen);
             if lived < crate::model::YOUNG_MS && !self.ledger.destroying.contains_key(m.id()) {
-                self.ledger.died_young(m.id(), lived, now);
+                self.ledger.died_young(&m, listing_no, now);
             }
         }
         // A provider that lists an instance twice: keep one.
         self.members.dedup_by(|a, b| a.desc.id == b.desc.id);
         if !self.ledger.is_empty() {
             let listed: HashSet<&Id> = self.members.iter().map(|m| m.id()).collect();
-            self.ledger.observe(&|id: &Id| listed.contains(id), now, self.listing_grace);
+            let grace = self.listing_grace();
+            self.ledger.observe(&|id: &Id| listed.contains(id), started, now, grace);
         }
         if !self.observed {
             // A rollout resumed from the store: the time it spent stored is not a lack of progress.
@@ -174,7 +245,7 @@ impl Reconciler {
             if let Action::Provision { intent, .. } = action {
                 *intent = self.ledger.next_key();
             }
-            self.ledger.begin(action, &self.config.hash, now, logical_of);
+            self.ledger.begin(action, (&self.config.instance.plugin, &self.config.hash), now, logical_of);
         }
         self.rollout = p.rollout.clone();
         self.last = p.clone();
@@ -188,6 +259,8 @@ impl Reconciler {
             ledger: &self.ledger,
             rollout: self.rollout.as_ref(),
             now,
+            listing_grace: self.listing_grace(),
+            max_creates: self.max_creates,
         });
         // The planner's view of the rollout is kept even when the pass is planned again.
         self.rollout = p.rollout.clone();
@@ -199,8 +272,14 @@ impl Reconciler {
         self.rolled_back.take()
     }
 
-    /// Records how an action ended.
+    /// Records how an action ended. A create that got no answer keeps its slot for the listing grace plus
+    /// [`crate::model::UNANSWERED_HOLD_MS`].
     pub fn complete(&mut self, outcome: &Outcome, now: Millis) {
+        if let Outcome::ProvisionUnknown { intent, error } = outcome {
+            let until = now + self.listing_grace() + crate::model::UNANSWERED_HOLD_MS;
+            self.ledger.provision_unknown(*intent, error, until, now);
+            return;
+        }
         self.ledger.complete(outcome, now);
     }
 

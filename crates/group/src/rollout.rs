@@ -1,6 +1,7 @@
 //! Rollouts as durable values: everything needed to resume a rolling update after a restart or a failover.
 
 use crate::clock::Millis;
+use crate::model::InFlight;
 use async_trait::async_trait;
 use infrakit_spi::group::{self, Id as GroupId};
 use infrakit_spi::instance::Id;
@@ -92,11 +93,16 @@ pub trait RolloutStore: Send + Sync {
     async fn load(&self, group: &GroupId) -> Result<Option<Rollout>>;
     /// Forgets a group's rollout.
     async fn remove(&self, group: &GroupId) -> Result<()>;
+    /// Saves what a group's controller has in flight (an empty value forgets it). Called before creates are sent:
+    /// when it fails, they are not sent.
+    async fn save_in_flight(&self, group: &GroupId, in_flight: &InFlight) -> Result<()>;
+    /// Loads what a group's previous controller had in flight.
+    async fn load_in_flight(&self, group: &GroupId) -> Result<Option<InFlight>>;
 }
 
 /// Rollouts in memory, shared by every controller that holds the same store.
 #[derive(Debug, Default)]
-pub struct MemoryRolloutStore(Mutex<BTreeMap<GroupId, Rollout>>);
+pub struct MemoryRolloutStore(Mutex<BTreeMap<GroupId, Rollout>>, Mutex<BTreeMap<GroupId, InFlight>>);
 
 #[async_trait]
 impl RolloutStore for MemoryRolloutStore {
@@ -117,6 +123,21 @@ impl RolloutStore for MemoryRolloutStore {
         }
         Ok(())
     }
+
+    async fn save_in_flight(&self, group: &GroupId, in_flight: &InFlight) -> Result<()> {
+        if let Ok(mut m) = self.1.lock() {
+            if in_flight.is_empty() {
+                m.remove(group);
+            } else {
+                m.insert(group.clone(), in_flight.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn load_in_flight(&self, group: &GroupId) -> Result<Option<InFlight>> {
+        Ok(self.1.lock().ok().and_then(|m| m.get(group).cloned()))
+    }
 }
 
 /// Rollouts as JSON files in a directory (one per group, written atomically), so a restarted process resumes them.
@@ -135,39 +156,84 @@ impl FileRolloutStore {
     }
 
     fn path(&self, group: &GroupId) -> std::path::PathBuf {
+        self.path_of(group, ".json")
+    }
+
+    /// `+` never appears in a file name made from a group ID, so this never names another group's rollout.
+    fn in_flight_path(&self, group: &GroupId) -> std::path::PathBuf {
+        self.path_of(group, "+inflight.json")
+    }
+
+    fn path_of(&self, group: &GroupId, suffix: &str) -> std::path::PathBuf {
         let name: String =
             group.0.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
-        self.dir.join(format!("{name}.json"))
+        self.dir.join(format!("{name}{suffix}"))
+    }
+
+    async fn write_json(&self, path: std::path::PathBuf, body: Vec<u8>) -> Result<()> {
+        tokio::task::spawn_blocking(move || {
+            let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+            let fail = |e: std::io::Error| infrakit_spi::Error::failed(format!("{}: {e}", path.display()));
+            let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+            std::io::Write::write_all(&mut f, &body).map_err(fail)?;
+            f.sync_all().map_err(fail)?;
+            std::fs::rename(&tmp, &path).map_err(fail)
+        })
+        .await
+        .map_err(infrakit_spi::Error::failed)?
+    }
+
+    async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        path: std::path::PathBuf,
+    ) -> Result<Option<T>> {
+        tokio::task::spawn_blocking(move || match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
+        })
+        .await
+        .map_err(infrakit_spi::Error::failed)?
+    }
+
+    async fn remove_file(&self, path: std::path::PathBuf) -> Result<()> {
+        tokio::task::spawn_blocking(move || match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
+        })
+        .await
+        .map_err(infrakit_spi::Error::failed)?
     }
 }
 
 #[async_trait]
 impl RolloutStore for FileRolloutStore {
     async fn save(&self, rollout: &Rollout) -> Result<()> {
-        let path = self.path(&rollout.group);
-        let tmp = path.with_extension("json.tmp");
-        let fail = |e: std::io::Error| infrakit_spi::Error::failed(format!("{}: {e}", path.display()));
         let body = serde_json::to_vec_pretty(rollout).map_err(infrakit_spi::Error::failed)?;
-        std::fs::write(&tmp, body).map_err(fail)?;
-        std::fs::rename(&tmp, &path).map_err(fail)
+        self.write_json(self.path(&rollout.group), body).await
     }
 
     async fn load(&self, group: &GroupId) -> Result<Option<Rollout>> {
-        let path = self.path(group);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
-        }
+        self.read_json(self.path(group)).await
     }
 
     async fn remove(&self, group: &GroupId) -> Result<()> {
-        match std::fs::remove_file(self.path(group)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(infrakit_spi::Error::failed(e)),
+        self.remove_file(self.path(group)).await
+    }
+
+    async fn save_in_flight(&self, group: &GroupId, in_flight: &InFlight) -> Result<()> {
+        let path = self.in_flight_path(group);
+        if in_flight.is_empty() {
+            return self.remove_file(path).await;
         }
+        let body = serde_json::to_vec(in_flight).map_err(infrakit_spi::Error::failed)?;
+        self.write_json(path, body).await
+    }
+
+    async fn load_in_flight(&self, group: &GroupId) -> Result<Option<InFlight>> {
+        self.read_json(self.in_flight_path(group)).await
     }
 }

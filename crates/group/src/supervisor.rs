@@ -3,15 +3,17 @@
 
 use crate::clock::Clock;
 use crate::config::GroupConfig;
-use crate::model::{Action, Outcome};
+use crate::health::HealthChecks;
+use crate::model::{Action, InFlight, Outcome};
 use crate::reconciler::{Reconciler, Status};
+use crate::retired::Retired;
 use crate::rollout::{Rollout, RolloutStore};
-use infrakit_spi::flavor::{Flavor, Health, Index};
+use infrakit_spi::flavor::{Flavor, Index};
 use infrakit_spi::hash::{CONFIG_SHA_TAG, GROUP_TAG, LOGICAL_ID_TAG};
 use infrakit_spi::instance::{Changes, Description, Id, Instance, Spec, Tags};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::{Error, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch, Semaphore};
@@ -34,6 +36,13 @@ pub struct Options {
     pub action_timeout: Duration,
     /// A health check that takes longer says "unknown"; default 10 s.
     pub health_timeout: Duration,
+    /// At most this many health checks run at once per group; default 16. Checks never hold up a pass.
+    pub max_health_checks: usize,
+    /// An instance's health is checked at most once per this long (passes in between use its last verdict);
+    /// default 1 s.
+    pub health_interval: Duration,
+    /// The largest group accepted (`Allocation.Size`, or the number of `LogicalIDs`); default 100,000.
+    pub max_group_size: u64,
 }
 
 impl Default for Options {
@@ -46,9 +55,14 @@ impl Default for Options {
             listing_grace: Duration::from_millis(crate::model::LISTING_GRACE_MS),
             action_timeout: Duration::from_secs(600),
             health_timeout: Duration::from_secs(10),
+            max_health_checks: 16,
+            health_interval: Duration::from_secs(1),
+            max_group_size: 100_000,
         }
     }
 }
+
+pub use crate::model::UNANSWERED_HOLD_MS;
 
 /// Says whether this controller may act right now (a manager replica that may have lost leadership says no).
 pub type ActGuard = Arc<dyn Fn() -> bool + Send + Sync>;
@@ -77,6 +91,8 @@ pub struct Deps {
 pub struct Snapshot {
     /// The spec in force.
     pub config: GroupConfig,
+    /// Earlier specs whose instance plugins may still hold instances of the group (after `Instance.Plugin` changed).
+    pub retired: Vec<GroupConfig>,
     /// The instances listed.
     pub members: Vec<Description>,
     /// Counts, rollout, notes.
@@ -92,7 +108,18 @@ enum Command {
     Pause(oneshot::Sender<Result<()>>),
     Resume(oneshot::Sender<Result<()>>),
     Rollback(oneshot::Sender<Result<GroupConfig>>),
-    Stop(oneshot::Sender<()>),
+    Stop(oneshot::Sender<Stopped>),
+}
+
+/// What a group loop leaves behind when it stops: enough to destroy every instance it may have made.
+#[derive(Debug, Clone)]
+pub struct Stopped {
+    /// The spec in force at the end.
+    pub config: GroupConfig,
+    /// Earlier specs whose instance plugins may still hold instances.
+    pub retired: Vec<GroupConfig>,
+    /// Creates and unlisted instances in flight at the end (also kept in the rollout store).
+    pub in_flight: InFlight,
 }
 
 /// A running group loop (a cheap handle: clones talk to the same loop).
@@ -103,14 +130,34 @@ pub struct Supervisor {
 }
 
 impl Supervisor {
-    /// Starts supervising `config`, resuming `rollout` if given.
-    pub fn start(config: GroupConfig, rollout: Option<Rollout>, deps: Arc<Deps>) -> Supervisor {
+    /// Starts supervising `config`, resuming `rollout` and what a previous controller had `in_flight`, if given.
+    pub fn start(
+        config: GroupConfig,
+        rollout: Option<Rollout>,
+        in_flight: Option<InFlight>,
+        deps: Arc<Deps>,
+    ) -> Supervisor {
         let grace = deps.options.listing_grace.as_millis() as u64;
-        let recon = Reconciler::new(config.clone(), rollout).with_listing_grace(grace);
-        let first = Snapshot { config, members: Vec::new(), status: recon.status(), passes: 0, error: None };
+        let max_creates = (deps.options.max_parallel.max(1) as u64).saturating_mul(32);
+        let mut recon =
+            Reconciler::new(config.clone(), rollout).with_listing_grace(grace).with_max_creates(max_creates);
+        let saved = in_flight.unwrap_or_default();
+        if !saved.is_empty() {
+            tracing::info!(group = %config.id(), creates = saved.creates.len(), unlisted = saved.unlisted.len(),
+                "resuming what the previous controller had in flight");
+            recon.resume_in_flight(saved.clone(), deps.clock.now(), UNANSWERED_HOLD_MS);
+        }
+        let first = Snapshot {
+            config,
+            retired: Vec::new(),
+            members: Vec::new(),
+            status: recon.status(),
+            passes: 0,
+            error: None,
+        };
         let (snap_tx, snapshot) = watch::channel(Arc::new(first));
         let (tx, rx) = mpsc::channel(16);
-        tokio::spawn(run(recon, deps, rx, snap_tx));
+        tokio::spawn(run(recon, deps, rx, snap_tx, saved));
         Supervisor { tx, snapshot }
     }
 
@@ -140,9 +187,10 @@ impl Supervisor {
         self.ask(Command::Rollback).await?
     }
 
-    /// Stops the loop once the actions in flight have finished (at most 30 s); instances are left alone.
-    pub async fn stop(&self) {
-        let _ = self.ask(Command::Stop).await;
+    /// Stops the loop once the actions in flight have finished (at most 30 s); instances are left alone. Returns
+    /// what the loop leaves behind (`None` when it had stopped already).
+    pub async fn stop(&self) -> Option<Stopped> {
+        self.ask(Command::Stop).await.ok()
     }
 
     /// The latest snapshot.
@@ -164,6 +212,13 @@ async fn resolve(lookup: &dyn PluginLookup, cfg: &GroupConfig) -> Result<Plugins
     Ok((instance, flavor))
 }
 
+/// The listing grace its instance plugin declares, else the controller's default (a group's
+/// `Allocation.ListingGrace` overrides both, see [`Reconciler::listing_grace`]).
+async fn listing_grace(instance: &dyn Instance, options: &Options) -> u64 {
+    let declared = tokio::time::timeout(Duration::from_secs(5), instance.listing_lag()).await.ok().flatten();
+    declared.unwrap_or(options.listing_grace).as_millis() as u64
+}
+
 async fn next_change(changes: &mut Option<Changes>) {
     match changes {
         Some(stream) => {
@@ -181,17 +236,59 @@ fn jittered(options: &Options) -> tokio::time::Instant {
     tokio::time::Instant::now() + options.resync.mul_f64(f.max(0.01))
 }
 
+/// What a pass works with besides the reconciler: plugins, health checks, retired plugins, actions in flight.
+struct Loop {
+    deps: Arc<Deps>,
+    plugins: Option<Plugins>,
+    health: HealthChecks,
+    retired: Retired,
+    /// The plugins of retired configs, resolved when first needed, with their listing lag.
+    retired_plugins: BTreeMap<infrakit_spi::plugin::Name, (Plugins, u64)>,
+    /// Instance plugins found by name for destroys of unlisted instances made by a former plugin.
+    instances: HashMap<infrakit_spi::plugin::Name, Arc<dyn Instance>>,
+    /// The listing lag the current instance plugin declares (or the default).
+    current_lag: u64,
+    /// Which retired config listed an instance (instances of the current plugin are not in here).
+    owners: HashMap<Id, Arc<GroupConfig>>,
+    ctx: ActionCtx,
+    actions: tokio::task::JoinSet<()>,
+    /// What the store holds of the ledger (see [`InFlight`]).
+    saved: InFlight,
+}
+
 async fn run(
     mut recon: Reconciler,
     deps: Arc<Deps>,
     mut rx: mpsc::Receiver<Command>,
     snap_tx: watch::Sender<Arc<Snapshot>>,
+    saved: InFlight,
 ) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Outcome>();
-    let permits = Arc::new(Semaphore::new(deps.options.max_parallel.max(1)));
-    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut actions = tokio::task::JoinSet::new();
-    let mut plugins: Option<Plugins> = None;
+    let ctx = ActionCtx {
+        permits: Arc::new(Semaphore::new(deps.options.max_parallel.max(1))),
+        done: done_tx,
+        stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    };
+    let mut retired = Retired::default();
+    retired.restore(&saved.retired, recon.config());
+    retired.from_rollout(recon.rollout(), recon.config());
+    let mut lp = Loop {
+        health: HealthChecks::new(
+            deps.options.max_health_checks,
+            deps.options.health_timeout,
+            deps.options.health_interval,
+        ),
+        deps: deps.clone(),
+        plugins: None,
+        retired,
+        retired_plugins: BTreeMap::new(),
+        instances: HashMap::new(),
+        current_lag: deps.options.listing_grace.as_millis() as u64,
+        owners: HashMap::new(),
+        ctx,
+        actions: tokio::task::JoinSet::new(),
+        saved,
+    };
     let mut changes: Option<Changes> = None;
     let mut subscribed_at = tokio::time::Instant::now();
     let mut persisted: Option<Rollout> = recon.rollout().cloned();
@@ -201,25 +298,26 @@ async fn run(
     loop {
         let mut error = None;
         let mut wake_at = None;
-        if plugins.is_none() {
+        if lp.plugins.is_none() {
             match resolve(deps.lookup.as_ref(), recon.config()).await {
                 Ok(p) => {
                     changes = p.0.changes();
-                    plugins = Some(p);
+                    lp.current_lag = listing_grace(p.0.as_ref(), &deps.options).await;
+                    recon.set_listing_grace(lp.grace());
+                    lp.plugins = Some(p);
                 }
                 Err(e) => error = Some(e.to_string()),
             }
         }
-        if let Some((instance, _)) = plugins.as_ref() {
+        if let Some((instance, _)) = lp.plugins.as_ref() {
             // A push stream that ended (the plugin restarted) is subscribed again, at most once per resync.
             if changes.is_none() && subscribed_at.elapsed() >= deps.options.resync {
                 changes = instance.changes();
                 subscribed_at = tokio::time::Instant::now();
             }
         }
-        if let Some((instance, flavor)) = plugins.clone() {
-            let ctx = ActionCtx { permits: permits.clone(), done: done_tx.clone(), stopping: stopping.clone() };
-            match pass(&mut recon, &deps, &instance, &flavor, &ctx, &mut actions).await {
+        if lp.plugins.is_some() {
+            match lp.pass(&mut recon).await {
                 Ok(wake) => {
                     passes += 1;
                     wake_at = wake;
@@ -227,18 +325,19 @@ async fn run(
                 Err(e) => {
                     tracing::warn!(group = %gid, error = %e, "reconcile pass failed");
                     error = Some(e.to_string());
-                    plugins = None;
+                    lp.plugins = None;
                 }
             }
         }
         if let Some(spec) = recon.take_rolled_back() {
             // The spec in force may name other plugins than the one rolled back from.
-            plugins = None;
+            lp.plugins = None;
+            lp.retired.from_rollout(recon.rollout(), recon.config());
             if let Some(sink) = deps.spec_sink.as_ref() {
                 sink(spec);
             }
         }
-        while actions.try_join_next().is_some() {}
+        while lp.actions.try_join_next().is_some() {}
         if recon.rollout() != persisted.as_ref() {
             let saved = match recon.rollout() {
                 Some(r) => deps.store.save(r).await,
@@ -252,52 +351,81 @@ async fn run(
         let members = recon.members().iter().map(|m| m.desc.clone()).collect();
         snap_tx.send_replace(Arc::new(Snapshot {
             config: recon.config().clone(),
+            retired: lp.retired.configs().iter().map(|c| c.as_ref().clone()).collect(),
             members,
             status: recon.status(),
             passes,
             error,
         }));
 
-        tokio::select! {
-            cmd = rx.recv() => {
-                let now = deps.clock.now();
-                match cmd {
-                    None => return,
-                    Some(Command::Stop(ack)) => {
-                        // Nothing new starts; what is in flight finishes, so no create lands after the stop.
-                        stopping.store(true, std::sync::atomic::Ordering::SeqCst);
-                        let drain = async { while actions.join_next().await.is_some() {} };
-                        if tokio::time::timeout(Duration::from_secs(30), drain).await.is_err() {
-                            tracing::warn!(group = %gid, "actions still running 30 s after the stop");
+        // Wait for something that calls for a pass: a verdict that did not change the known health does not.
+        loop {
+            let replan = tokio::select! {
+                cmd = rx.recv() => {
+                    let now = deps.clock.now();
+                    match cmd {
+                        None => return,
+                        Some(Command::Stop(ack)) => {
+                            // Nothing new starts; what is in flight finishes, so no create lands after the stop.
+                            lp.ctx.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+                            let drain = async { while lp.actions.join_next().await.is_some() {} };
+                            if tokio::time::timeout(Duration::from_secs(30), drain).await.is_err() {
+                                tracing::warn!(group = %gid, "actions still running 30 s after the stop");
+                            }
+                            // The answers that came in are recorded, so the next controller knows the IDs.
+                            while let Ok(outcome) = done_rx.try_recv() {
+                                recon.complete(&outcome, deps.clock.now());
+                            }
+                            let in_flight = lp.in_flight(&recon);
+                            if in_flight != lp.saved {
+                                if let Err(e) = deps.store.save_in_flight(&gid, &in_flight).await {
+                                    tracing::warn!(group = %gid, error = %e, "cannot record what is in flight");
+                                }
+                            }
+                            let _ = ack.send(Stopped {
+                                config: recon.config().clone(),
+                                retired: lp.retired.configs().iter().map(|c| c.as_ref().clone()).collect(),
+                                in_flight,
+                            });
+                            return;
                         }
-                        let _ = ack.send(());
-                        return;
-                    }
-                    Some(Command::Update(cfg, ack)) => {
-                        let changed_plugins = cfg.instance.plugin != recon.config().instance.plugin
-                            || cfg.flavor.plugin != recon.config().flavor.plugin;
-                        recon.update(*cfg, now);
-                        if changed_plugins { plugins = None; }
-                        let _ = ack.send(());
-                    }
-                    Some(Command::Pause(ack)) => { let _ = ack.send(recon.pause("paused by a person")); }
-                    Some(Command::Resume(ack)) => { let _ = ack.send(recon.resume(now)); }
-                    Some(Command::Rollback(ack)) => {
-                        let result = recon.rollback(now);
-                        if result.is_ok() {
-                            plugins = None;
+                        Some(Command::Update(cfg, ack)) => {
+                            let changed_plugins = cfg.instance.plugin != recon.config().instance.plugin
+                                || cfg.flavor.plugin != recon.config().flavor.plugin;
+                            lp.retired.on_update(recon.config(), &cfg);
+                            if cfg.flavor.plugin != recon.config().flavor.plugin {
+                                lp.health.forget();
+                            }
+                            recon.update(*cfg, now);
+                            if changed_plugins { lp.plugins = None; }
+                            let _ = ack.send(());
                         }
-                        if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
-                            sink(spec);
+                        Some(Command::Pause(ack)) => { let _ = ack.send(recon.pause("paused by a person")); }
+                        Some(Command::Resume(ack)) => { let _ = ack.send(recon.resume(now)); }
+                        Some(Command::Rollback(ack)) => {
+                            let from = recon.config().clone();
+                            let result = recon.rollback(now);
+                            if result.is_ok() {
+                                lp.retired.on_update(&from, recon.config());
+                                lp.plugins = None;
+                            }
+                            if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
+                                sink(spec);
+                            }
+                            let _ = ack.send(result);
                         }
-                        let _ = ack.send(result);
                     }
+                    true
                 }
+                Some(outcome) = done_rx.recv() => { recon.complete(&outcome, deps.clock.now()); true }
+                Some(verdict) = lp.health.next() => lp.health.record_all(verdict),
+                _ = next_change(&mut changes) => true,
+                _ = tokio::time::sleep_until(next_resync) => { next_resync = jittered(&deps.options); true }
+                _ = sleep_until_millis(wake_at, deps.clock.as_ref()) => true,
+            };
+            if replan {
+                break;
             }
-            Some(outcome) = done_rx.recv() => recon.complete(&outcome, deps.clock.now()),
-            _ = next_change(&mut changes) => {}
-            _ = tokio::time::sleep_until(next_resync) => next_resync = jittered(&deps.options),
-            _ = sleep_until_millis(wake_at, deps.clock.as_ref()) => {}
         }
         // Coalesce a burst: everything already finished is folded in before the next pass.
         while let Ok(outcome) = done_rx.try_recv() {
@@ -317,7 +445,6 @@ async fn sleep_until_millis(at: Option<u64>, clock: &dyn Clock) {
     }
 }
 
-/// One pass: list, ask health, plan, send actions. Returns when something deferred becomes due.
 /// What a spawned action needs.
 struct ActionCtx {
     permits: Arc<Semaphore>,
@@ -325,99 +452,194 @@ struct ActionCtx {
     stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
-async fn pass(
-    recon: &mut Reconciler,
-    deps: &Deps,
-    instance: &Arc<dyn Instance>,
-    flavor: &Arc<dyn Flavor>,
-    ctx: &ActionCtx,
-    actions: &mut tokio::task::JoinSet<()>,
-) -> Result<Option<u64>> {
-    let cfg = Arc::new(recon.config().clone());
-    let filter: Tags = [(GROUP_TAG.to_string(), cfg.id().0.clone())].into();
-    let timeout = deps.options.call_timeout;
-    let listing = tokio::time::timeout(timeout, instance.describe_instances(&filter, false))
-        .await
-        .map_err(|_| Error::Unavailable(format!("listing instances of {} timed out", cfg.instance.plugin)))??;
-    let health = check_health(flavor, &cfg, &listing, deps.options.health_timeout).await;
-    let now = deps.clock.now();
-    recon.observe(now, listing, &health);
-    if deps.guard.as_ref().is_some_and(|may_act| !may_act()) {
-        tracing::debug!(group = %cfg.id(), "not acting: leadership not confirmed");
-        return Ok(None);
+impl Loop {
+    /// The listing grace: the longest lag any instance plugin of the group declares (a former plugin's creates
+    /// may still be waited for).
+    fn grace(&self) -> u64 {
+        self.retired_plugins.values().map(|(_, lag)| *lag).fold(self.current_lag, u64::max)
     }
-    let plan = recon.plan(now);
-    let wake_at = plan.wake_at;
-    for note in &plan.notes {
-        tracing::info!(group = %cfg.id(), "{note}");
-    }
-    let descs: BTreeMap<Id, Description> = recon.members().iter().map(|m| (m.id().clone(), m.desc.clone())).collect();
-    // The plan may have rolled the group back: actions use the config in force now.
-    let cfg = Arc::new(recon.config().clone());
-    for action in plan.actions {
-        let (instance, flavor, cfg) = (instance.clone(), flavor.clone(), cfg.clone());
-        let (done, permits, stopping, guard) =
-            (ctx.done.clone(), ctx.permits.clone(), ctx.stopping.clone(), deps.guard.clone());
-        let limit = deps.options.action_timeout;
-        let desc = match &action {
-            Action::Destroy { id, .. } => descs.get(id).cloned(),
-            _ => None,
-        };
-        actions.spawn(async move {
-            let Ok(_permit) = permits.acquire_owned().await else { return };
-            // Checked again once it may run: a replica that lost leadership, or a stopped group, sends nothing.
-            let refused = stopping.load(std::sync::atomic::Ordering::SeqCst) || guard.is_some_and(|may_act| !may_act());
-            let outcome = if refused {
-                refusal(&action)
-            } else {
-                match tokio::time::timeout(
-                    limit,
-                    execute(action.clone(), &cfg, instance.as_ref(), flavor.as_ref(), desc),
-                )
-                .await
-                {
-                    Ok(o) => o,
-                    Err(_) => timed_out(&action, limit),
-                }
-            };
-            let _ = done.send(outcome);
-        });
-    }
-    Ok(wake_at)
-}
 
-async fn check_health(
-    flavor: &Arc<dyn Flavor>,
-    cfg: &Arc<GroupConfig>,
-    listing: &[Description],
-    timeout: Duration,
-) -> BTreeMap<Id, Health> {
-    let ask = |flavor: Arc<dyn Flavor>, cfg: Arc<GroupConfig>, chunk: Vec<Description>| async move {
-        let mut out = Vec::with_capacity(chunk.len());
-        for d in chunk {
-            // A flavor that errs or does not answer says nothing: the instance's health is unknown.
-            let h = match tokio::time::timeout(timeout, flavor.healthy(cfg.flavor.properties.as_ref(), &d)).await {
-                Ok(Ok(h)) => h,
-                _ => Health::Unknown,
-            };
-            out.push((d.id.clone(), h));
+    /// What must outlive this controller: the ledger's creates and unlisted instances, and the retired specs.
+    fn in_flight(&self, recon: &Reconciler) -> InFlight {
+        let mut in_flight = recon.ledger().in_flight();
+        in_flight.retired = self.retired.configs().iter().map(|c| c.spec.clone()).collect();
+        in_flight
+    }
+
+    /// A retired config's plugins: its instance plugin, and its flavor if still there (else the current one, for
+    /// draining).
+    async fn resolve_retired(&mut self, cfg: &GroupConfig) -> Result<(Plugins, u64)> {
+        let instance = self.deps.lookup.instance(&cfg.instance.plugin).await?;
+        let flavor = match self.deps.lookup.flavor(&cfg.flavor.plugin).await {
+            Ok(f) => f,
+            Err(_) => match &self.plugins {
+                Some((_, f)) => f.clone(),
+                None => return Err(Error::Unavailable(format!("flavor {} is not running", cfg.flavor.plugin))),
+            },
+        };
+        let lag = listing_grace(instance.as_ref(), &self.deps.options).await;
+        Ok(((instance, flavor), lag))
+    }
+
+    /// Lists the instances of retired plugins. A retired plugin that cannot be listed fails the pass (its
+    /// instances must not look lost); one is forgotten once it lists none of the group's instances and nothing in
+    /// flight was sent to it.
+    async fn list_retired(&mut self, recon: &Reconciler, filter: &Tags, listing: &mut Vec<Description>) -> Result<()> {
+        self.owners.clear();
+        let timeout = self.deps.options.call_timeout;
+        for cfg in self.retired.configs().to_vec() {
+            let name = cfg.instance.plugin.clone();
+            if !self.retired_plugins.contains_key(&name) {
+                let resolved = self.resolve_retired(&cfg).await.map_err(|e| {
+                    Error::Unavailable(format!("the group's former instance plugin {name} cannot be reached: {e}"))
+                })?;
+                self.retired_plugins.insert(name.clone(), resolved);
+            }
+            let Some(((instance, _), _)) = self.retired_plugins.get(&name) else { continue };
+            let found = tokio::time::timeout(timeout, instance.describe_instances(filter, false))
+                .await
+                .map_err(|_| Error::Unavailable(format!("listing instances of former plugin {name} timed out")))??;
+            let ledger = recon.ledger();
+            let pending = ledger.creating.values().any(|c| c.plugin == name)
+                || ledger.destroying.values().any(|d| d.plugin.as_ref() == Some(&name));
+            if found.is_empty() && !pending {
+                tracing::info!(group = %cfg.id(), plugin = %name, "no instances left in the former plugin");
+                self.retired.forget(&name);
+                self.retired_plugins.remove(&name);
+                continue;
+            }
+            for d in found {
+                self.owners.insert(d.id.clone(), cfg.clone());
+                listing.push(d);
+            }
         }
-        out
-    };
-    if listing.len() <= 16 {
-        return ask(flavor.clone(), cfg.clone(), listing.to_vec()).await.into_iter().collect();
+        Ok(())
     }
-    // Up to 16 checks run at once, so one slow flavor call does not hold up the rest.
-    let chunk = listing.len().div_ceil(16);
-    let mut tasks = Vec::new();
-    for part in listing.chunks(chunk) {
-        tasks.push(tokio::spawn(ask(flavor.clone(), cfg.clone(), part.to_vec())));
+
+    /// The instance plugin that made an unlisted instance, when it is not the current one.
+    async fn maker_of(&mut self, recon: &Reconciler, id: &Id) -> Option<Arc<dyn Instance>> {
+        let plugin = recon.ledger().destroying.get(id).and_then(|d| d.plugin.clone())?;
+        if plugin == recon.config().instance.plugin {
+            return None;
+        }
+        if let Some(((i, _), _)) = self.retired_plugins.get(&plugin) {
+            return Some(i.clone());
+        }
+        if !self.instances.contains_key(&plugin) {
+            match self.deps.lookup.instance(&plugin).await {
+                Ok(i) => {
+                    self.instances.insert(plugin.clone(), i);
+                }
+                Err(e) => {
+                    tracing::warn!(instance = %id, plugin = %plugin, error = %e, "cannot reach the plugin that made it");
+                    return None;
+                }
+            }
+        }
+        self.instances.get(&plugin).cloned()
     }
-    let mut out = BTreeMap::new();
-    for t in tasks {
-        out.extend(t.await.unwrap_or_default());
+
+    /// One pass: list, plan with the latest health verdicts, start health checks, send actions. Returns when
+    /// something deferred becomes due.
+    async fn pass(&mut self, recon: &mut Reconciler) -> Result<Option<u64>> {
+        let Some((instance, flavor)) = self.plugins.clone() else { return Ok(None) };
+        let deps = self.deps.clone();
+        let cfg = Arc::new(recon.config().clone());
+        let filter: Tags = [(GROUP_TAG.to_string(), cfg.id().0.clone())].into();
+        let timeout = deps.options.call_timeout;
+        let started = deps.clock.now();
+        let mut listing = tokio::time::timeout(timeout, instance.describe_instances(&filter, false))
+            .await
+            .map_err(|_| Error::Unavailable(format!("listing instances of {} timed out", cfg.instance.plugin)))??;
+        self.health.check(&flavor, &cfg, &listing);
+        if !self.retired.is_empty() {
+            self.list_retired(recon, &filter, &mut listing).await?;
+            recon.set_listing_grace(self.grace());
+        }
+        let health = self.health.verdicts(&listing);
+        let fresh = self.health.take_fresh();
+        let now = deps.clock.now();
+        recon.observe_checked(started, now, listing, &health, Some(&fresh));
+        if deps.guard.as_ref().is_some_and(|may_act| !may_act()) {
+            tracing::debug!(group = %cfg.id(), "not acting: leadership not confirmed");
+            return Ok(None);
+        }
+        let mut plan = recon.plan(now);
+        let wake_at = plan.wake_at;
+        for note in &plan.notes {
+            tracing::info!(group = %cfg.id(), "{note}");
+        }
+        // Creates are recorded in the store before they are sent; when that fails, none is sent.
+        let in_flight = self.in_flight(recon);
+        if in_flight != self.saved {
+            match deps.store.save_in_flight(cfg.id(), &in_flight).await {
+                Ok(()) => self.saved = in_flight,
+                Err(e) => {
+                    tracing::warn!(group = %cfg.id(), error = %e, "cannot record creates in the store; none is sent");
+                    let why = format!("not sent: cannot record it in the store first: {e}");
+                    plan.actions.retain(|a| match a {
+                        Action::Provision { intent, .. } => {
+                            recon.complete(&Outcome::ProvisionFailed { intent: *intent, error: why.clone() }, now);
+                            false
+                        }
+                        _ => true,
+                    });
+                }
+            }
+        }
+        let descs: HashMap<&Id, &Description> = recon.members().iter().map(|m| (m.id(), &m.desc)).collect();
+        // The plan may have rolled the group back: actions use the config in force now.
+        let current = Arc::new(recon.config().clone());
+        for action in plan.actions {
+            // An instance listed by a retired plugin is destroyed there, with the config it was made with; one
+            // never listed is destroyed by the plugin that made it.
+            let owner = match &action {
+                Action::Destroy { id, .. } | Action::Label { id, .. } => self.owners.get(id).cloned(),
+                Action::Provision { .. } => None,
+            };
+            let retired = owner.and_then(|c| {
+                self.retired_plugins.get(&c.instance.plugin).map(|((i, f), _)| (i.clone(), f.clone(), c.clone()))
+            });
+            let maker = match (&action, &retired) {
+                (Action::Destroy { id, .. }, None) => self.maker_of(recon, id).await,
+                _ => None,
+            };
+            let (instance, flavor, cfg) = match (retired, maker) {
+                (Some(found), _) => found,
+                (None, Some(i)) => (i, flavor.clone(), current.clone()),
+                (None, None) => (instance.clone(), flavor.clone(), current.clone()),
+            };
+            let ctx = &self.ctx;
+            let (done, permits, stopping, guard) =
+                (ctx.done.clone(), ctx.permits.clone(), ctx.stopping.clone(), deps.guard.clone());
+            let limit = deps.options.action_timeout;
+            let desc = match &action {
+                Action::Destroy { id, .. } => descs.get(id).map(|d| (*d).clone()),
+                _ => None,
+            };
+            self.actions.spawn(async move {
+                let Ok(_permit) = permits.acquire_owned().await else { return };
+                // Checked again once it may run: a replica that lost leadership, or a stopped group, sends nothing.
+                let refused =
+                    stopping.load(std::sync::atomic::Ordering::SeqCst) || guard.is_some_and(|may_act| !may_act());
+                let outcome = if refused {
+                    refusal(&action)
+                } else {
+                    match tokio::time::timeout(
+                        limit,
+                        execute(action.clone(), &cfg, instance.as_ref(), flavor.as_ref(), desc),
+                    )
+                    .await
+                    {
+                        Ok(o) => o,
+                        Err(_) => timed_out(&action, limit),
+                    }
+                };
+                let _ = done.send(outcome);
+            });
+        }
+        Ok(wake_at)
     }
-    out
 }
 
 /// The outcome of an action that was not sent.
@@ -430,14 +652,21 @@ fn refusal(action: &Action) -> Outcome {
     }
 }
 
-/// The outcome of an action that took too long.
+/// The outcome of an action that took too long (a create may still land).
 fn timed_out(action: &Action, limit: Duration) -> Outcome {
     let why = format!("no answer within {limit:?}");
     match action {
-        Action::Provision { intent, .. } => Outcome::ProvisionFailed { intent: *intent, error: why },
+        Action::Provision { intent, .. } => Outcome::ProvisionUnknown { intent: *intent, error: why },
         Action::Destroy { id, .. } => Outcome::DestroyFailed { id: id.clone(), error: why },
         Action::Label { id, .. } => Outcome::Labeled { id: id.clone() },
     }
+}
+
+/// True for the messages plugins that carry no error kind use for "no such instance" (Go's file plugin: "no such
+/// file or directory"; Docker: "No such container"; others: "... not found").
+pub(crate) fn says_not_found(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("not found") || m.contains("no such")
 }
 
 /// Sends one action to the plugins.
@@ -477,6 +706,11 @@ pub async fn execute(
                     tracing::info!(group = %cfg.id(), instance = %id, "provisioned");
                     Outcome::Provisioned { intent, id }
                 }
+                Err(e @ Error::Unavailable(_)) => {
+                    // No answer: the create may have landed (or land later). Its slot stays taken a while.
+                    tracing::warn!(group = %cfg.id(), error = %e, "provision got no answer");
+                    Outcome::ProvisionUnknown { intent, error: e.to_string() }
+                }
                 Err(e) => {
                     tracing::warn!(group = %cfg.id(), error = %e, "provision failed");
                     Outcome::ProvisionFailed { intent, error: e.to_string() }
@@ -495,6 +729,8 @@ pub async fn execute(
                     Outcome::Destroyed { id }
                 }
                 Err(Error::NotFound(_)) => Outcome::Destroyed { id },
+                // InfraKit v0.5's plugins send only a message: one that says the instance does not exist is success.
+                Err(Error::Remote(m)) if says_not_found(&m) => Outcome::Destroyed { id },
                 Err(e) => {
                     tracing::warn!(group = %cfg.id(), instance = %id, error = %e, "destroy failed; will retry");
                     Outcome::DestroyFailed { id, error: e.to_string() }

@@ -258,3 +258,129 @@ fn a_crash_loop_backs_off() {
     assert!(creates < 15, "{creates} creates in 200 passes");
     assert!(notes.iter().any(|n| n.contains("backing off") && n.contains("died")), "{notes:?}");
 }
+
+#[test]
+fn many_lost_at_once_right_after_converging_are_replaced_at_once() {
+    // Given a group of 200 that has just converged (its instances are all young).
+    let mut sim = Sim::new(cattle(200, "1", ""));
+    sim.step_ms = 1;
+    sim.run_until_converged(20);
+    // When 20 of them vanish at once (a person deletes them), before they are 2 s old.
+    for id in sim.ids().into_iter().take(20) {
+        sim.kill(&id);
+    }
+    // Then the next pass replaces all 20: one wave of losses is not a crash loop.
+    sim.step();
+    assert_eq!(sim.instances().len(), 200, "{:?}", sim.recon.status());
+}
+
+#[test]
+fn an_instance_lost_before_it_was_ever_listed_is_replaced_once_the_grace_is_over() {
+    // Given a plugin whose listing is read-your-writes (listing grace 0).
+    let mut sim = Sim::new(cattle(3, "1", ""));
+    sim.recon.set_listing_grace(0);
+    sim.step(); // three creates answered, not listed yet
+                // When they vanish before any listing showed them.
+    for id in sim.ids() {
+        sim.kill(&id);
+    }
+    // Then the listing that follows gives them up (destroyed by ID, confirmed) and replaces them within a few passes,
+    // and each pass wakes the loop when a grace expires.
+    let wake = sim.recon.plan(sim.now).wake_at;
+    assert!(wake.is_some(), "nothing wakes the loop when the grace ends");
+    for _ in 0..3 {
+        sim.step();
+    }
+    assert_eq!(sim.instances().len(), 3, "{:?}", sim.recon.status());
+}
+
+#[test]
+fn a_listing_that_lags_past_the_grace_never_doubles_cattle() {
+    // Given a provider whose new instances show in listings only after 25 s, and the default 10 s grace.
+    let mut sim = Sim::new(cattle(3, "1", ""));
+    sim.faults.list_delay = 250; // steps of 100 ms
+    let mut notes = Vec::new();
+    for step in 0..1000 {
+        sim.step();
+        assert!(sim.instances().len() <= 3, "{} alive at step {step}", sim.instances().len());
+        notes.extend(sim.recon.status().notes);
+    }
+    // And it says why it keeps replacing them, and what to do.
+    assert!(notes.iter().any(|n| n.contains("set Allocation.ListingGrace")), "{notes:?}");
+}
+
+#[test]
+fn a_listing_grace_as_long_as_the_lag_converges_without_churn() {
+    // Given the same lagging provider, and a group that says its plugin lags up to 30 s.
+    let mut sim = Sim::new(spec_json(
+        "web",
+        r#"{"Allocation":{"Size":3,"ListingGrace":"30s"},"Instance":{"Plugin":"fake","Properties":{}},
+            "Flavor":{"Plugin":"fake-flavor","Properties":null}}"#,
+    ));
+    sim.faults.list_delay = 250;
+    let taken = sim.run_until_converged(400);
+    assert!(taken < 400, "{:?}", sim.recon.status());
+    assert_eq!(sim.provisions(), 3, "each instance created once");
+}
+
+#[test]
+fn a_listing_that_lags_past_the_grace_never_gives_one_attachment_to_two_pets() {
+    let mut sim = Sim::new(pets(&["10.0.0.1", "10.0.0.2"], "1", ""));
+    sim.faults.list_delay = 250;
+    for step in 0..1000 {
+        sim.step();
+        for lid in ["10.0.0.1", "10.0.0.2"] {
+            assert!(sim.holder_of(lid).len() <= 1, "two instances hold {lid} and its volume at step {step}");
+        }
+    }
+}
+
+#[test]
+fn a_huge_shortfall_is_met_in_batches() {
+    // Given a group of 100,000 (the largest accepted by default) with nothing yet.
+    let mut sim = Sim::new(cattle(100_000, "1", ""));
+    sim.faults.provision_delay = 1_000_000; // answers never come back in this test
+    sim.step();
+    // Then one pass sends a bounded batch, not one action per missing instance.
+    let status = sim.recon.status();
+    assert!(status.creating > 0 && status.creating <= 1024, "{} creates in one pass", status.creating);
+}
+
+#[test]
+fn a_new_leader_resumes_the_creates_in_flight_instead_of_creating_twice() {
+    // Given a lagging listing and a leader that sent 3 creates that are not listed yet.
+    for resume in [true, false] {
+        let mut sim = Sim::new(cattle(3, "1", ""));
+        sim.faults.list_delay = 30; // 3 s
+        sim.step();
+        assert_eq!(sim.instances().len(), 3);
+        // When it dies and a new leader takes over.
+        sim.failover(resume);
+        let mut peak = 0;
+        for _ in 0..100 {
+            sim.step();
+            peak = peak.max(sim.instances().len());
+        }
+        if resume {
+            assert_eq!(peak, 3, "the new leader created again what was in flight");
+            assert_eq!(sim.provisions(), 3);
+        } else {
+            assert!(peak > 3, "without the stored intents this scenario doubles (the test would prove nothing)");
+        }
+    }
+}
+
+#[test]
+fn an_unanswered_create_of_a_dead_leader_holds_its_pet_slot() {
+    // Given a pet whose create was sent (its Provision slow) when the leader died.
+    let mut sim = Sim::new(pets(&["10.0.0.1"], "1", ""));
+    sim.faults.provision_delay = 5;
+    sim.faults.list_delay = 30;
+    sim.step();
+    sim.failover(true);
+    for step in 0..300 {
+        sim.step();
+        assert!(sim.holder_of("10.0.0.1").len() <= 1, "two holders at step {step}");
+    }
+    assert_eq!(sim.holder_of("10.0.0.1").len(), 1);
+}

@@ -7,7 +7,8 @@ use infrakit_spi::manager::{LeaderStatus, Leadership, Manager, ManagerStatus, Sp
 use infrakit_spi::metadata::{children_at, value_at, Metadata, Path};
 use infrakit_spi::{Any, Error, Result};
 use std::sync::Arc;
-use tokio::sync::watch;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
 use tokio_stream::StreamExt;
 
 /// A manager replica.
@@ -18,10 +19,27 @@ pub struct Replica {
     status: watch::Receiver<LeaderStatus>,
     /// Serializes leadership transitions with commits, so a commit never races a takeover.
     gate: tokio::sync::Mutex<()>,
+    /// What a take-over in progress waits for (shown in status); `None` when it is done or none runs.
+    taking_over: std::sync::Mutex<Option<String>>,
 }
+
+/// A leadership change for the worker that acts on them, in the order they were seen.
+enum Transition {
+    /// Became leader; the number of losses seen so far (a take-over already overtaken by a loss is skipped).
+    TakeOver(u64),
+    StepDown(LeaderStatus),
+}
+
+/// The first and the longest wait between two attempts of a take-over that cannot finish yet.
+const RETRY_FIRST: Duration = Duration::from_millis(200);
+const RETRY_MAX: Duration = Duration::from_secs(5);
 
 impl Replica {
     /// Starts a replica: it follows `leadership`, and while it leads, keeps the stored specs running on `controller`.
+    ///
+    /// Every leadership change is seen in order, even while a take-over is under way: the watcher never waits on
+    /// the controller. Losing leadership cancels a take-over at once; each new leadership loads the latest stored
+    /// specs, retrying (with back-off, shown in status) until the store can be read and every group runs.
     pub fn start(leadership: Arc<dyn Leadership>, store: Arc<dyn Store>, controller: Arc<GroupPlugin>) -> Arc<Replica> {
         let (tx, status) = watch::channel(LeaderStatus::Unknown { reason: "not observed yet".into() });
         let replica = Arc::new(Replica {
@@ -30,48 +48,129 @@ impl Replica {
             store,
             status,
             gate: Default::default(),
+            taking_over: Default::default(),
         });
-        let weak = Arc::downgrade(&replica);
+        // Losses are counted so that a take-over can tell it has been overtaken.
+        let (lost_tx, lost_rx) = watch::channel(0u64);
+        let (work_tx, work_rx) = mpsc::unbounded_channel::<Transition>();
+        tokio::spawn(Replica::work(Arc::downgrade(&replica), work_rx, lost_rx));
         let mut changes = leadership.watch();
         tokio::spawn(async move {
             while let Some(next) = changes.next().await {
-                let Some(r) = weak.upgrade() else { return };
                 let was = tx.borrow().is_leader();
-                let _gate = r.gate.lock().await;
                 tx.send_replace(next.clone());
-                match (was, next.is_leader()) {
-                    (false, true) => r.take_over().await,
-                    (true, false) => r.step_down(&next).await,
-                    _ => {}
+                let transition = match (was, next.is_leader()) {
+                    (false, true) => Transition::TakeOver(*lost_tx.borrow()),
+                    (true, false) => {
+                        lost_tx.send_modify(|n| *n += 1);
+                        Transition::StepDown(next)
+                    }
+                    _ => continue,
+                };
+                if work_tx.send(transition).is_err() {
+                    return;
                 }
             }
         });
         replica
     }
 
-    /// Becoming leader: every stored spec is committed; the controller resumes stored rollouts.
+    /// Acts on leadership changes one after another. A take-over runs until it is done or leadership is lost.
+    async fn work(
+        replica: std::sync::Weak<Replica>,
+        mut work: mpsc::UnboundedReceiver<Transition>,
+        lost: watch::Receiver<u64>,
+    ) {
+        while let Some(transition) = work.recv().await {
+            let Some(r) = replica.upgrade() else { return };
+            match transition {
+                Transition::TakeOver(seen) => {
+                    let mut lost = lost.clone();
+                    if *lost.borrow_and_update() != seen {
+                        continue; // leadership was lost again before this take-over could start
+                    }
+                    let overtaken = async {
+                        // Only a loss ends the take-over; a watcher that went away (the replica is shutting
+                        // down) does not.
+                        if lost.wait_for(|n| *n != seen).await.is_err() {
+                            std::future::pending::<()>().await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = r.take_over() => {}
+                        _ = overtaken => {
+                            tracing::info!(replica = %r.name, "leadership lost during the take-over: it stops");
+                        }
+                    }
+                    r.set_taking_over(None);
+                }
+                Transition::StepDown(now) => r.step_down(&now).await,
+            }
+        }
+    }
+
+    fn set_taking_over(&self, what: Option<String>) {
+        if let Ok(mut t) = self.taking_over.lock() {
+            *t = what;
+        }
+    }
+
+    /// Becoming leader: the latest stored specs are committed; the controller resumes stored rollouts. A store
+    /// that cannot be read, and a group that cannot be committed yet (its plugin is not up), are retried with
+    /// back-off until they succeed; the specs are read again before each attempt, so the latest version runs.
     async fn take_over(&self) {
-        tracing::warn!(replica = %self.name, "this replica now leads: loading the stored specs");
+        tracing::info!(replica = %self.name, "this replica now leads: loading the stored specs");
+        let mut wait = RETRY_FIRST;
+        let mut said = String::new();
+        loop {
+            match self.resume_stored().await {
+                None => return,
+                Some(what) => {
+                    if what != said {
+                        tracing::warn!(replica = %self.name, "take-over not finished: {what}; trying again");
+                    }
+                    self.set_taking_over(Some(format!("{what}; trying again in {wait:?}")));
+                    said = what;
+                }
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(RETRY_MAX);
+        }
+    }
+
+    /// Commits every stored spec of a group the controller does not run, one group at a time, each under the gate
+    /// (so commits from a person go in between, never at the same time). Returns what is still missing, if anything.
+    async fn resume_stored(&self) -> Option<String> {
         let specs = match self.store.specs().await {
             Ok(s) => s,
-            Err(e) => {
-                tracing::error!(replica = %self.name, error = %e, "cannot load the stored specs; nothing is managed");
-                return;
-            }
+            Err(e) => return Some(format!("cannot read the stored specs: {e}")),
         };
+        let mut failed = Vec::new();
         for spec in specs {
+            let _gate = self.gate.lock().await;
+            // The groups were freed when leadership was last lost, so a group that runs now was committed since:
+            // by an earlier round of this take-over, or by a person (stored first, so newer than what was read).
+            if self.controller.group_ids().await.contains(&spec.id) {
+                continue;
+            }
             let id = spec.id.clone();
             // One group failing (its plugin is not running yet) does not stop the others.
             match self.controller.commit_group(spec, false).await {
                 Ok(c) => tracing::info!(group = %id, "{}", c.details),
-                Err(e) => tracing::error!(group = %id, error = %e, "cannot resume the group"),
+                Err(e) => failed.push(format!("group {id}: {e}")),
             }
+        }
+        if failed.is_empty() {
+            None
+        } else {
+            Some(format!("cannot resume {}", failed.join("; ")))
         }
     }
 
     /// Losing leadership: stop acting at once; instances are left alone.
     async fn step_down(&self, now: &LeaderStatus) {
-        tracing::warn!(replica = %self.name, status = ?now, "this replica no longer leads: it stops acting");
+        tracing::info!(replica = %self.name, status = ?now, "this replica no longer leads: it stops acting");
+        let _gate = self.gate.lock().await;
         for id in self.controller.group_ids().await {
             let _ = self.controller.free_group(&id).await;
         }
@@ -196,7 +295,8 @@ impl Manager for Replica {
             LeaderStatus::Follower { leader } => (leader.clone(), None),
             LeaderStatus::Unknown { reason } => (None, Some(reason.clone())),
         };
-        Ok(ManagerStatus { name: self.name.clone(), leader: s.is_leader(), leader_name, unknown })
+        let taking_over = if s.is_leader() { self.taking_over.lock().ok().and_then(|t| t.clone()) } else { None };
+        Ok(ManagerStatus { name: self.name.clone(), leader: s.is_leader(), leader_name, unknown, taking_over })
     }
 
     async fn history(&self, id: &Id) -> Result<Vec<SpecVersion>> {

@@ -159,7 +159,7 @@ mod tests {
         }
         async fn flavor(&self, n: &Name) -> Result<Arc<dyn Flavor>> {
             match n.as_str() {
-                "flavor-vanilla" => Ok(Arc::new(VanillaFlavor)),
+                "flavor-vanilla" => Ok(Arc::new(VanillaFlavor::default())),
                 _ => Err(Error::NotFound(format!("plugin not found: {n}"))),
             }
         }

@@ -1,4 +1,12 @@
 //! `flavor-vanilla`: adds Init lines, tags and attachments to a spec; every instance is healthy.
+//!
+//! An Init that is a template is rendered on tokio's blocking pool, within a [`RenderBudget`] (evaluation steps and
+//! wall-clock time), so a runaway template fails its Prepare with an error naming the budget while the plugin keeps
+//! answering, and is stopped when whoever waits for it goes away (a dropped Prepare, a runtime shutting down).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Index};
@@ -32,10 +40,72 @@ impl VanillaProperties {
     }
 }
 
+/// How much work rendering one Init template may do: the template engine's step budget and time limit
+/// (`infrakit_template::Options::max_steps` and `time_limit`). A render that exceeds either fails with an error
+/// naming it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderBudget {
+    /// The most evaluation steps (nodes, range iterations, function calls); `u64::MAX` for no budget.
+    pub max_steps: u64,
+    /// The longest a render may take; `None` for no limit.
+    pub time_limit: Option<Duration>,
+}
+
+impl Default for RenderBudget {
+    /// The template engine's defaults.
+    fn default() -> RenderBudget {
+        RenderBudget {
+            max_steps: infrakit_template::Options::DEFAULT_MAX_STEPS,
+            time_limit: Some(infrakit_template::Options::DEFAULT_TIME_LIMIT),
+        }
+    }
+}
+
 /// Renders an Init script that is a template, with the instance's context: the dot holds `LogicalID`, `Index`
 /// (`Group`, `Sequence`), `Attachments`, `Tags` and `Allocation`, and the functions `INSTANCE_LOGICAL_ID`, `INDEX`,
-/// `ALLOCATIONS` and `ATTACHMENTS` return the same (as InfraKit's swarm flavor offers them).
+/// `ALLOCATIONS` and `ATTACHMENTS` return the same (as InfraKit's swarm flavor offers them). This renders on the
+/// calling thread, within the default [`RenderBudget`]; async code uses [`render_init_blocking`].
 pub fn render_init(spec: &Spec, allocation: &AllocationMethod, index: &Index) -> Result<String> {
+    render_init_with(spec, allocation, index, &RenderBudget::default(), None)
+}
+
+/// [`render_init`] on tokio's blocking pool (so the runtime keeps serving other calls meanwhile), within `budget`.
+/// Dropping the returned future stops the render soon after (within a few thousand template steps). Outside a
+/// tokio runtime it renders on the calling thread.
+pub async fn render_init_blocking(
+    spec: &Spec,
+    allocation: &AllocationMethod,
+    index: &Index,
+    budget: &RenderBudget,
+) -> Result<String> {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return render_init_with(spec, allocation, index, budget, None);
+    };
+    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+    let flag = cancel.0.clone();
+    let (spec, allocation, index, budget) = (spec.clone(), allocation.clone(), index.clone(), *budget);
+    let render = runtime.spawn_blocking(move || render_init_with(&spec, &allocation, &index, &budget, Some(flag)));
+    let rendered = render.await.map_err(|e| infrakit_spi::Error::failed(format!("rendering Properties.Init: {e}")))?;
+    drop(cancel);
+    rendered
+}
+
+/// Raises its flag when dropped: a render whose caller went away stops.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+fn render_init_with(
+    spec: &Spec,
+    allocation: &AllocationMethod,
+    index: &Index,
+    budget: &RenderBudget,
+    cancel: Option<Arc<AtomicBool>>,
+) -> Result<String> {
     use infrakit_template::{Options, Template, Value};
     let lid = Value::String(spec.logical_id.as_ref().map(|l| l.0.clone()).unwrap_or_default());
     let idx = serde_json::to_value(index).unwrap_or_default();
@@ -45,7 +115,7 @@ pub fn render_init(spec: &Spec, allocation: &AllocationMethod, index: &Index) ->
         "LogicalID": lid, "Index": idx, "Attachments": atts, "Tags": spec.tags, "Allocation": alloc,
     });
     let (l, i, a, t) = (lid.clone(), idx.clone(), alloc.clone(), atts.clone());
-    let opts = Options::default()
+    let opts = Options { max_steps: budget.max_steps, time_limit: budget.time_limit, cancel, ..Options::default() }
         .func("INSTANCE_LOGICAL_ID", move |_| Ok(l.clone()))
         .func("INDEX", move |_| Ok(i.clone()))
         .func("ALLOCATIONS", move |_| Ok(a.clone()))
@@ -55,9 +125,41 @@ pub fn render_init(spec: &Spec, allocation: &AllocationMethod, index: &Index) ->
     template.render(&dot).map_err(|e| infrakit_spi::Error::invalid("Properties.Init", e))
 }
 
-/// The vanilla flavor.
+/// The vanilla flavor; Init templates render within its [`RenderBudget`] (the default one unless set).
 #[derive(Debug, Clone, Default)]
-pub struct VanillaFlavor;
+pub struct VanillaFlavor {
+    /// The budget of each Init template render.
+    pub budget: RenderBudget,
+}
+
+impl VanillaFlavor {
+    /// The vanilla flavor with another budget for rendering Init templates.
+    pub fn with_budget(budget: RenderBudget) -> VanillaFlavor {
+        VanillaFlavor { budget }
+    }
+}
+
+async fn prepare(
+    budget: &RenderBudget,
+    properties: Option<&Any>,
+    mut spec: Spec,
+    allocation: &AllocationMethod,
+    index: &Index,
+) -> Result<Spec> {
+    let props = VanillaProperties::parse(properties)?;
+    let mut lines = Vec::with_capacity(props.init.len() + 1);
+    if !spec.init.is_empty() {
+        lines.push(std::mem::take(&mut spec.init));
+    }
+    lines.extend(props.init);
+    spec.init = lines.join("\n");
+    spec.tags.extend(props.tags);
+    spec.attachments.extend(props.attachments);
+    if spec.init.contains("{{") {
+        spec.init = render_init_blocking(&spec, allocation, index, budget).await?;
+    }
+    Ok(spec)
+}
 
 #[async_trait]
 impl Flavor for VanillaFlavor {
@@ -68,23 +170,11 @@ impl Flavor for VanillaFlavor {
     async fn prepare(
         &self,
         properties: Option<&Any>,
-        mut spec: Spec,
+        spec: Spec,
         allocation: &AllocationMethod,
         index: &Index,
     ) -> Result<Spec> {
-        let props = VanillaProperties::parse(properties)?;
-        let mut lines = Vec::with_capacity(props.init.len() + 1);
-        if !spec.init.is_empty() {
-            lines.push(std::mem::take(&mut spec.init));
-        }
-        lines.extend(props.init);
-        spec.init = lines.join("\n");
-        spec.tags.extend(props.tags);
-        spec.attachments.extend(props.attachments);
-        if spec.init.contains("{{") {
-            spec.init = render_init(&spec, allocation, index)?;
-        }
-        Ok(spec)
+        prepare(&self.budget, properties, spec, allocation, index).await
     }
 
     async fn healthy(&self, _properties: Option<&Any>, _instance: &Description) -> Result<Health> {
@@ -111,8 +201,10 @@ mod tests {
             tags: [("x".to_string(), "spec".to_string()), ("y".to_string(), "1".to_string())].into(),
             ..Spec::default()
         };
-        let out =
-            VanillaFlavor.prepare(Some(&props), spec, &AllocationMethod::default(), &Index::default()).await.unwrap();
+        let out = VanillaFlavor::default()
+            .prepare(Some(&props), spec, &AllocationMethod::default(), &Index::default())
+            .await
+            .unwrap();
         assert_eq!(out.init, "first\na\nb");
         assert_eq!(out.tags.get("x").map(String::as_str), Some("flavor"));
         assert_eq!(out.tags.get("y").map(String::as_str), Some("1"));
@@ -131,10 +223,12 @@ mod tests {
             ..Spec::default()
         };
         let index = Index { group: "db".into(), sequence: 2 };
-        let out = VanillaFlavor.prepare(Some(&props), spec, &AllocationMethod::default(), &index).await.unwrap();
+        let out =
+            VanillaFlavor::default().prepare(Some(&props), spec, &AllocationMethod::default(), &index).await.unwrap();
         assert_eq!(out.init, "echo 10.0.0.7 db/2 vol-7");
         let bad = Any::from_json(r#"{"Init":["{{ nope }}"]}"#).unwrap();
-        let err = VanillaFlavor.prepare(Some(&bad), Spec::default(), &AllocationMethod::default(), &index).await;
+        let err =
+            VanillaFlavor::default().prepare(Some(&bad), Spec::default(), &AllocationMethod::default(), &index).await;
         let err = err.unwrap_err().to_string();
         assert!(err.contains("Properties.Init") && err.contains("nope") && err.contains("1:4"), "{err}");
     }
@@ -143,11 +237,11 @@ mod tests {
     async fn validate_names_the_bad_field() {
         let alloc = AllocationMethod::default();
         let bad = Any::from_json(r#"{"Init":"not a list"}"#).unwrap();
-        let err = VanillaFlavor.validate(Some(&bad), &alloc).await.unwrap_err().to_string();
+        let err = VanillaFlavor::default().validate(Some(&bad), &alloc).await.unwrap_err().to_string();
         assert!(err.contains("Properties.Init"), "{err}");
         let typo = Any::from_json(r#"{"Tgas":{}}"#).unwrap();
-        let err = VanillaFlavor.validate(Some(&typo), &alloc).await.unwrap_err().to_string();
+        let err = VanillaFlavor::default().validate(Some(&typo), &alloc).await.unwrap_err().to_string();
         assert!(err.contains("Tgas"), "{err}");
-        assert!(VanillaFlavor.validate(None, &alloc).await.is_ok());
+        assert!(VanillaFlavor::default().validate(None, &alloc).await.is_ok());
     }
 }

@@ -190,6 +190,10 @@ impl Instance for FileInstance {
         let rx = self.watch()?;
         Some(Box::pin(tokio_stream::StreamExt::map(tokio_stream::wrappers::WatchStream::from_changes(rx), |_| ())))
     }
+    /// Read-your-writes: an instance is listed as soon as `provision` returns.
+    async fn listing_lag(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::ZERO)
+    }
 }
 
 #[cfg(test)]

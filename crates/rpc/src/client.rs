@@ -162,7 +162,12 @@ impl RpcClient {
             .map_err(|e| self.unavailable(format!("{method}: answer is not JSON-RPC: {e}")))?;
         if let Some(err) = answer.error.filter(|e| !e.is_null()) {
             let message = err.get("message").and_then(|m| m.as_str()).map(str::to_string).unwrap_or(err.to_string());
-            return Err(Error::Remote(message));
+            // The kind travels in `data` between our plugins; InfraKit v0.5's carry only the message.
+            return Err(match err.pointer("/data/Kind").and_then(|k| k.as_str()) {
+                Some("NotFound") => Error::NotFound(message),
+                Some("Unavailable") => Error::Unavailable(message),
+                _ => Error::Remote(message),
+            });
         }
         let result =
             answer.result.filter(|r| r.get() != "null").ok_or_else(|| Error::Remote("result is null".into()))?;

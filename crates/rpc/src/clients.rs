@@ -125,6 +125,13 @@ impl Instance for InstanceClient {
         Ok(r.descriptions)
     }
 
+    /// Asks the plugin (`Instance.ListingLag`, an extension); a plugin without it (InfraKit v0.5's) says nothing.
+    async fn listing_lag(&self) -> Option<std::time::Duration> {
+        let req = im::ListingLagRequest { kind: self.0.kind.clone() };
+        let r: im::ListingLagResponse = self.call("ListingLag", &req).await.ok()?;
+        r.lag_ms.map(std::time::Duration::from_millis)
+    }
+
     /// Subscribes to the plugin's `instance/changes` events (Server-Sent Events on `/events`). The stream ends when
     /// the plugin publishes no such events; a dropped connection is retried, and counted as a change.
     fn changes(&self) -> Option<Changes> {

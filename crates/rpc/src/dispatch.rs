@@ -129,9 +129,23 @@ impl Router {
         outcome.map_err(|e| match e {
             CallError::MethodNotFound => (CODE_SERVER, format!("rpc: can't find method {method:?}"), None),
             CallError::InvalidParams(m) => (CODE_INVALID_REQUEST, m, original),
-            CallError::Plugin(err) => (CODE_SERVER, err.to_string(), None),
+            CallError::Plugin(err) => (CODE_SERVER, err.to_string(), kind_data(&err)),
         })
     }
+}
+
+/// The JSON-RPC error's `data` for an error whose kind the other side must see (InfraKit v0.5 sends `null` and
+/// ignores it): `{"Kind":"NotFound"}` or `{"Kind":"Unavailable"}`, so "not found" means the same remotely as in
+/// process.
+fn kind_data(err: &infrakit_spi::Error) -> Option<&'static RawValue> {
+    static NOT_FOUND: std::sync::OnceLock<Box<RawValue>> = std::sync::OnceLock::new();
+    static UNAVAILABLE: std::sync::OnceLock<Box<RawValue>> = std::sync::OnceLock::new();
+    let (cell, text) = match err {
+        infrakit_spi::Error::NotFound(_) => (&NOT_FOUND, r#"{"Kind":"NotFound"}"#),
+        infrakit_spi::Error::Unavailable(_) => (&UNAVAILABLE, r#"{"Kind":"Unavailable"}"#),
+        _ => return None,
+    };
+    Some(cell.get_or_init(|| RawValue::from_string(text.to_string()).unwrap_or_default()))
 }
 
 /// `params` may be absent, an object, or a one-element array holding the object.

@@ -200,7 +200,11 @@ async fn socket_lifecycle() {
 async fn typed_clients_drive_plugins_through_discovery() {
     let dir = tempfile::tempdir().unwrap();
     let (files, _data) = file_server(dir.path(), "instance-file").await;
-    let vanilla = ServerBuilder::new("flavor-vanilla").flavor(Arc::new(VanillaFlavor)).serve(dir.path()).await.unwrap();
+    let vanilla = ServerBuilder::new("flavor-vanilla")
+        .flavor(Arc::new(VanillaFlavor::default()))
+        .serve(dir.path())
+        .await
+        .unwrap();
     let tcp_data = tempfile::tempdir().unwrap();
     let over_tcp = ServerBuilder::new("instance-tcp")
         .instance(Arc::new(FileInstance::new(tcp_data.path()).unwrap()))
@@ -216,6 +220,8 @@ async fn typed_clients_drive_plugins_through_discovery() {
     let registry = Registry::new(Some(discovery));
     let flavor = registry.flavor(&Name::from("flavor-vanilla")).await.unwrap();
     let instance = registry.instance(&Name::from("instance-file")).await.unwrap();
+    // The plugin's listing consistency travels too (an extension InfraKit v0.5's plugins lack).
+    assert_eq!(instance.listing_lag().await, Some(std::time::Duration::ZERO));
     let props = Any::from_json(r#"{"Init":["echo hello"],"Tags":{"tier":"web"}}"#).unwrap();
     let alloc = AllocationMethod { size: 1, logical_ids: vec![] };
     flavor.validate(Some(&props), &alloc).await.unwrap();
@@ -229,8 +235,10 @@ async fn typed_clients_drive_plugins_through_discovery() {
     assert!(listed[0].properties.is_some());
     assert_eq!(flavor.healthy(Some(&props), &listed[0]).await.unwrap(), Health::Healthy);
     instance.destroy(&id).await.unwrap();
-    let err = instance.destroy(&id).await.unwrap_err().to_string();
-    assert!(err.contains("not found"), "{err}");
+    // "Not found" means the same over the wire as in process (the kind travels in the error's data).
+    let err = instance.destroy(&id).await.unwrap_err();
+    assert!(matches!(err, infrakit_spi::Error::NotFound(_)), "{err:?}");
+    assert!(err.to_string().contains("not found"), "{err}");
     assert!(instance.describe_instances(&Tags::new(), false).await.unwrap().is_empty());
 
     // The TCP-only view of the third plugin works the same way.

@@ -119,4 +119,12 @@ pub trait Instance: Send + Sync {
     fn changes(&self) -> Option<Changes> {
         None
     }
+
+    /// How long after `provision` returned a new instance may still be missing from `describe_instances`: the
+    /// listing's consistency. The group controller waits this long before it destroys the unlisted ID and replaces
+    /// it. `None` (the default) means unknown, and the controller waits its default listing grace (10 s); a plugin
+    /// whose listing shows every instance as soon as `provision` returns says `Some(Duration::ZERO)`.
+    async fn listing_lag(&self) -> Option<std::time::Duration> {
+        None
+    }
 }

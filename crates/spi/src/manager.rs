@@ -86,6 +86,9 @@ pub struct ManagerStatus {
     /// Why leadership is unknown, if it is.
     #[serde(rename = "Unknown", default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<String>,
+    /// On a leader still taking over: what it waits for (the store cannot be read, a group's plugins are not up).
+    #[serde(rename = "TakingOver", default, skip_serializing_if = "Option::is_none")]
+    pub taking_over: Option<String>,
 }
 
 /// A manager replica: InfraKit's `Manager/0.1.0` (`IsLeader`) plus status, history and rollback to a version.

@@ -1,6 +1,7 @@
 //! Errors: every one names the template URL, the line and column, and the name involved.
 
 use std::fmt;
+use std::time::Duration;
 
 /// A position in a template: its URL, 1-based line and 1-based column (in characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +126,29 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// Rendering took more evaluation steps (nodes, range iterations, function calls) than
+    /// [`Options::max_steps`](crate::Options::max_steps) allows; included templates share the budget.
+    #[error("{pos}: template exceeded its step budget of {limit} steps (Options.max_steps)")]
+    StepBudget {
+        /// Where the budget ran out.
+        pos: Pos,
+        /// The budget.
+        limit: u64,
+    },
+    /// Rendering took longer than [`Options::time_limit`](crate::Options::time_limit).
+    #[error("{pos}: template exceeded its time limit of {limit:?} (Options.time_limit)")]
+    TimeLimit {
+        /// Where rendering was when the limit was noticed.
+        pos: Pos,
+        /// The limit.
+        limit: Duration,
+    },
+    /// Rendering was stopped through [`Options::cancel`](crate::Options::cancel).
+    #[error("{pos}: template rendering was cancelled (Options.cancel)")]
+    Cancelled {
+        /// Where rendering was when it stopped.
+        pos: Pos,
+    },
 }
 
 impl Error {
@@ -140,7 +164,10 @@ impl Error {
             | Error::Exec { pos, .. }
             | Error::IncludeLoop { pos, .. }
             | Error::Fetch { pos, .. }
-            | Error::TooDeep { pos, .. } => Some(pos),
+            | Error::TooDeep { pos, .. }
+            | Error::StepBudget { pos, .. }
+            | Error::TimeLimit { pos, .. }
+            | Error::Cancelled { pos } => Some(pos),
         }
     }
 }

@@ -1,9 +1,11 @@
 //! The evaluator: walks a parsed template with Go's `text/template` semantics.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::mem;
 use std::rc::Rc;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde_json::Value;
 
@@ -21,12 +23,28 @@ pub const MAX_DEPTH: usize = 100;
 /// The most output one template may produce.
 const MAX_OUTPUT: usize = 256 << 20;
 
-/// What one render shares: options, functions and the chain of templates being rendered.
+/// The clock and the cancel flag are looked at once every this many steps (a power of two).
+const CHECK_EVERY: u64 = 1024;
+
+/// What one render shares: options, functions, the chain of templates being rendered and the budget (steps
+/// taken so far and the deadline), so included and sourced templates spend from the same budget.
 pub(crate) struct Engine<'e> {
-    pub opts: &'e Options,
-    pub funcs: &'e FuncMap,
+    opts: &'e Options,
+    funcs: &'e FuncMap,
     /// (identity, display name) of each template being rendered, outermost first.
-    pub stack: RefCell<Vec<(String, String)>>,
+    stack: RefCell<Vec<(String, String)>>,
+    /// Evaluation steps taken so far, by every template of this render.
+    steps: Cell<u64>,
+    /// When the time limit runs out (`None`: no limit).
+    deadline: Option<Instant>,
+}
+
+impl<'e> Engine<'e> {
+    /// A render of the template `root` (identity, display name), starting its clock now.
+    pub(crate) fn new(opts: &'e Options, funcs: &'e FuncMap, root: (String, String)) -> Engine<'e> {
+        let deadline = opts.time_limit.and_then(|d| Instant::now().checked_add(d));
+        Engine { opts, funcs, stack: RefCell::new(vec![root]), steps: Cell::new(0), deadline }
+    }
 }
 
 /// One template being rendered: its source, its globals and its root dot (`$`).
@@ -60,7 +78,7 @@ enum Flow {
 /// Renders a frame: checks its functions, then runs its main body.
 pub(crate) fn render_frame(eng: &Engine<'_>, frame: &Frame, depth: usize) -> Result<String> {
     crate::check::check_funcs(&frame.unit, eng.funcs)?;
-    let mut ex = Exec { eng, frame, vars: vec![("$".into(), frame.root.clone())], depth };
+    let mut ex = Exec { eng, frame, vars: vec![("$".into(), frame.root.clone())], depth, at: 0 };
     let mut out = String::new();
     ex.list(&frame.unit.parsed.main, &frame.root, &mut out)?;
     Ok(out)
@@ -72,6 +90,8 @@ pub(crate) struct Exec<'a, 'e> {
     frame: &'a Frame,
     vars: Vec<(String, Value)>,
     depth: usize,
+    /// The position of the last step, for steps that have none of their own (text, `break`, `continue`).
+    at: usize,
 }
 
 impl<'a, 'e> Exec<'a, 'e> {
@@ -106,6 +126,30 @@ impl<'a, 'e> Exec<'a, 'e> {
         self.depth -= 1;
     }
 
+    /// Spends one step of the render's budget at `pos`; every [`CHECK_EVERY`] steps, also looks at the clock
+    /// and the cancel flag. Not inlined: it would grow the frames of the recursive evaluator.
+    #[inline(never)]
+    fn step(&mut self, pos: usize) -> Result<()> {
+        self.at = pos;
+        let eng = self.eng;
+        let n = eng.steps.get().saturating_add(1);
+        eng.steps.set(n);
+        if n > eng.opts.max_steps {
+            return Err(Error::StepBudget { pos: self.frame.unit.pos(pos), limit: eng.opts.max_steps });
+        }
+        if n & (CHECK_EVERY - 1) == 0 {
+            if let (Some(deadline), Some(limit)) = (eng.deadline, eng.opts.time_limit) {
+                if Instant::now() >= deadline {
+                    return Err(Error::TimeLimit { pos: self.frame.unit.pos(pos), limit });
+                }
+            }
+            if eng.opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(Error::Cancelled { pos: self.frame.unit.pos(pos) });
+            }
+        }
+        Ok(())
+    }
+
     fn emit(&self, out: &mut String, s: &str, pos: usize) -> Result<()> {
         if out.len() + s.len() > MAX_OUTPUT {
             return Err(self.exec_err(pos, "output", format!("more than {MAX_OUTPUT} bytes")));
@@ -125,6 +169,13 @@ impl<'a, 'e> Exec<'a, 'e> {
     }
 
     fn node(&mut self, node: &Node, dot: &Value, out: &mut String) -> Result<Flow> {
+        let pos = match node {
+            Node::Action(p) => p.pos,
+            Node::If(b) | Node::With(b) | Node::Range(b) => b.pos,
+            Node::Template { pos, .. } => *pos,
+            Node::Text(_) | Node::Break | Node::Continue => self.at,
+        };
+        self.step(pos)?;
         match node {
             Node::Text(t) => self.emit(out, t, 0)?,
             Node::Action(p) => {
@@ -140,25 +191,29 @@ impl<'a, 'e> Exec<'a, 'e> {
             Node::If(b) => return self.if_with(b, dot, out, false),
             Node::With(b) => return self.if_with(b, dot, out, true),
             Node::Range(b) => return self.range(b, dot, out),
-            Node::Template { pos, name, pipe } => {
-                let Some(body) = self.frame.unit.parsed.defines.get(name).cloned() else {
-                    return Err(Error::TemplateNotDefined { pos: self.frame.unit.pos(*pos), name: name.clone() });
-                };
-                let new_dot = match pipe {
-                    Some(p) => self.pipe(dot, p)?,
-                    None => Value::Null,
-                };
-                self.enter(*pos, &format!("template {name:?}"))?;
-                let saved = mem::replace(&mut self.vars, vec![("$".into(), new_dot.clone())]);
-                let r = self.list(&body, &new_dot, out);
-                self.vars = saved;
-                self.leave();
-                r?;
-            }
+            Node::Template { pos, name, pipe } => self.template(*pos, name, pipe.as_ref(), dot, out)?,
             Node::Break => return Ok(Flow::Break),
             Node::Continue => return Ok(Flow::Continue),
         }
         Ok(Flow::Normal)
+    }
+
+    /// `{{template name pipeline}}` (not inlined into [`Exec::node`], whose frame every nesting level pays).
+    #[inline(never)]
+    fn template(&mut self, pos: usize, name: &str, pipe: Option<&Pipe>, dot: &Value, out: &mut String) -> Result<()> {
+        let Some(body) = self.frame.unit.parsed.defines.get(name).cloned() else {
+            return Err(Error::TemplateNotDefined { pos: self.frame.unit.pos(pos), name: name.to_string() });
+        };
+        let new_dot = match pipe {
+            Some(p) => self.pipe(dot, p)?,
+            None => Value::Null,
+        };
+        self.enter(pos, &format!("template {name:?}"))?;
+        let saved = mem::replace(&mut self.vars, vec![("$".into(), new_dot.clone())]);
+        let r = self.list(&body, &new_dot, out);
+        self.vars = saved;
+        self.leave();
+        r.map(|_| ())
     }
 
     fn if_with(&mut self, b: &Branch, dot: &Value, out: &mut String, with: bool) -> Result<Flow> {
@@ -180,14 +235,15 @@ impl<'a, 'e> Exec<'a, 'e> {
     fn range(&mut self, b: &Branch, dot: &Value, out: &mut String) -> Result<Flow> {
         let mark = self.vars.len();
         let v = self.cmds(dot, &b.pipe)?;
-        let (keys, elems): (Vec<Value>, Vec<Value>) = match v {
-            Value::Array(a) => ((0..a.len()).map(Value::from).collect(), a),
+        // (key, element) pairs, made as the loop goes (so `range 10000000` does not build ten million values).
+        let items: Box<dyn Iterator<Item = (Value, Value)>> = match v {
+            Value::Array(a) => Box::new(a.into_iter().enumerate().map(|(i, e)| (Value::from(i), e))),
             Value::Object(m) => {
                 let mut kv: Vec<(String, Value)> = m.into_iter().collect();
                 kv.sort_by(|a, b| a.0.cmp(&b.0));
-                kv.into_iter().map(|(k, v)| (Value::String(k), v)).unzip()
+                Box::new(kv.into_iter().map(|(k, v)| (Value::String(k), v)))
             }
-            Value::Null => (Vec::new(), Vec::new()),
+            Value::Null => Box::new(std::iter::empty()),
             Value::Number(ref n) if n.is_i64() || n.is_u64() => {
                 if b.pipe.decl.len() > 1 {
                     return Err(self.exec_err(
@@ -200,18 +256,19 @@ impl<'a, 'e> Exec<'a, 'e> {
                 if n > 10_000_000 {
                     return Err(self.exec_err(b.pos, "range", format!("{n} iterations is too many")));
                 }
-                let all: Vec<Value> = (0..n.max(0)).map(Value::from).collect();
-                (all.clone(), all)
+                Box::new((0..n.max(0)).map(|i| (Value::from(i), Value::from(i))))
             }
             other => return Err(self.exec_err(b.pos, "range", format!("can't iterate over {}", to_go_string(&other)))),
         };
         self.enter(b.pos, "range")?;
-        if elems.is_empty() {
+        let mut items = items.peekable();
+        if items.peek().is_none() {
             if let Some(e) = &b.else_list {
                 self.list(e, dot, out)?;
             }
         }
-        for (k, e) in keys.into_iter().zip(elems) {
+        for (k, e) in items {
+            self.step(b.pos)?;
             let imark = self.vars.len();
             match b.pipe.decl.as_slice() {
                 [v] => self.bind(v, e.clone(), b.pipe.is_assign, b.pos)?,
@@ -339,6 +396,7 @@ impl<'a, 'e> Exec<'a, 'e> {
         let Some(f) = eng.funcs.get(name) else {
             return Err(Error::FunctionNotDefined { pos: self.frame.unit.pos(pos), name: name.to_string() });
         };
+        self.step(pos)?;
         let site = Site { pos, name };
         if let FuncImpl::And | FuncImpl::Or = f {
             let is_and = matches!(f, FuncImpl::And);

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -37,6 +39,25 @@ pub struct Options {
     pub fetcher: Arc<dyn Fetcher>,
     /// Extra functions; they take precedence over every built-in one.
     pub funcs: BTreeMap<String, Func>,
+    /// The most evaluation steps one render may take (each node executed, each `range` iteration, each
+    /// function call), included and sourced templates counted with the one that includes them; beyond it
+    /// rendering fails with [`Error::StepBudget`](crate::Error::StepBudget). Default:
+    /// [`Options::DEFAULT_MAX_STEPS`]; `u64::MAX` means no budget.
+    pub max_steps: u64,
+    /// How long one render may run (includes counted), checked every few thousand steps; beyond it rendering
+    /// fails with [`Error::TimeLimit`](crate::Error::TimeLimit). A single function call is not interrupted.
+    /// Default: [`Options::DEFAULT_TIME_LIMIT`]; `None` means no limit.
+    pub time_limit: Option<Duration>,
+    /// When set, rendering stops with [`Error::Cancelled`](crate::Error::Cancelled) soon after the flag
+    /// becomes true (checked as often as the time limit), e.g. because whoever waits for the result went away.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Options {
+    /// The default [`Options::max_steps`]: ten million steps (a second or two in a debug build, less in release).
+    pub const DEFAULT_MAX_STEPS: u64 = 10_000_000;
+    /// The default [`Options::time_limit`]: ten seconds.
+    pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(10);
 }
 
 impl Default for Options {
@@ -49,6 +70,9 @@ impl Default for Options {
             metadata: None,
             fetcher: Arc::new(DefaultFetcher),
             funcs: BTreeMap::new(),
+            max_steps: Options::DEFAULT_MAX_STEPS,
+            time_limit: Some(Options::DEFAULT_TIME_LIMIT),
+            cancel: None,
         }
     }
 }
@@ -62,6 +86,9 @@ impl fmt::Debug for Options {
             .field("globals", &self.globals)
             .field("metadata", &self.metadata.is_some())
             .field("funcs", &self.funcs.keys().collect::<Vec<_>>())
+            .field("max_steps", &self.max_steps)
+            .field("time_limit", &self.time_limit)
+            .field("cancel", &self.cancel.is_some())
             .finish_non_exhaustive()
     }
 }

@@ -1,6 +1,5 @@
 //! The public entry point: load a template from a URL or text, add functions, render.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -88,11 +87,7 @@ impl Template {
     /// Renders with `dot` as `.` and `$`. Every render starts from the options' `vars` and `globals`;
     /// globals set while rendering do not outlive it.
     pub fn render(&self, dot: &Value) -> Result<String> {
-        let engine = Engine {
-            opts: &self.options,
-            funcs: &self.funcs,
-            stack: RefCell::new(vec![(self.unit.url.to_string(), self.unit.name.clone())]),
-        };
+        let engine = Engine::new(&self.options, &self.funcs, (self.unit.url.to_string(), self.unit.name.clone()));
         let frame =
             Frame { unit: self.unit.clone(), scope: Scope::root(self.options.initial_globals()), root: dot.clone() };
         render_frame(&engine, &frame, 0)

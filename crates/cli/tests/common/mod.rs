@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod fault;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -32,10 +34,11 @@ impl Daemon {
         self.0.id() as i32
     }
 
-    /// Sends `signal` and waits (bounded) for the process to exit; returns whether it did.
+    /// Sends `signal` and waits (bounded, generously: the machine may be busy) for the process to exit; returns
+    /// whether it did.
     pub fn signal_and_wait(&mut self, signal: &str) -> bool {
         let _ = Command::new("kill").arg(format!("-{signal}")).arg(self.pid().to_string()).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.0.try_wait() {
                 return true;
@@ -53,21 +56,27 @@ pub fn start_plugins(plugins: &Path, args: &[&str]) -> Daemon {
     start_plugins_with(plugins, &all)
 }
 
-/// Starts `infrakit <args>` as a daemon with the given plugins directory.
+/// Starts `infrakit <args>` as a daemon with the given plugins directory. Its output is dropped, unless
+/// `INFRAKIT_TEST_LOGS` names a directory: then each daemon's stderr goes to a file there (logging at `info`), for a
+/// failure's post-mortem.
 pub fn start_plugins_with(plugins: &Path, args: &[&str]) -> Daemon {
-    let child = Command::new(infrakit_bin())
-        .args(args)
-        .env("INFRAKIT_PLUGINS_DIR", plugins)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn infrakit");
-    Daemon(child)
+    let mut cmd = Command::new(infrakit_bin());
+    cmd.args(args).env("INFRAKIT_PLUGINS_DIR", plugins).stdout(Stdio::null()).stderr(Stdio::null());
+    if let Some(dir) = std::env::var_os("INFRAKIT_TEST_LOGS") {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let what: String = args.join(" ").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let name = format!("{}-{n:03}-{}.log", std::process::id(), what.chars().take(60).collect::<String>());
+        if let Ok(f) = std::fs::File::create(Path::new(&dir).join(name)) {
+            cmd.stderr(f).env("INFRAKIT_LOG", "info");
+        }
+    }
+    Daemon(cmd.spawn().expect("spawn infrakit"))
 }
 
-/// Waits (at most 10 s) until every named socket exists.
+/// Waits (at most 60 s: the machine may be busy) until every named socket exists.
 pub fn wait_for_sockets(plugins: &Path, names: &[&str]) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if names.iter().all(|n| plugins.join(n).exists()) {
             return;
@@ -112,4 +121,24 @@ pub fn files(dir: &Path) -> Vec<serde_json::Value> {
         .filter_map(|e| std::fs::read_to_string(e.path()).ok())
         .filter_map(|t| serde_json::from_str(&t).ok())
         .collect()
+}
+
+/// Waits (at most `limit`) until `check` holds; returns how long it took. Fails the test naming `what`.
+pub fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    start.elapsed()
+}
+
+/// Starts a manager replica `name` with file leadership (`<home>/leader`) and a file store (`<home>/store`).
+pub fn file_replica(plugins: &Path, home: &Path, name: &str, poll: &str) -> Daemon {
+    let leader = format!("file://{}", home.join("leader").display());
+    let store = format!("file://{}", home.join("store").display());
+    start_plugins_with(
+        plugins,
+        &["manager", "start", "--name", name, "--leadership", &leader, "--store", &store, "--poll-interval", poll],
+    )
 }

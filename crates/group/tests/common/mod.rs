@@ -21,7 +21,7 @@ pub struct Faults {
     pub fail_every: u64,
     /// Every n-th destroy fails (0: never).
     pub fail_destroy_every: u64,
-    /// A created instance shows in listings only after this many steps.
+    /// A created instance shows in listings only this many steps' worth of time after it was made.
     pub list_delay: u64,
     /// A provision answers only after this many steps.
     pub provision_delay: u64,
@@ -29,12 +29,17 @@ pub struct Faults {
     pub duplicate_every: u64,
     /// Every n-th step, a random instance vanishes (0: never).
     pub lose_every: u64,
+    /// Every n-th provision creates the instance but its answer is lost (a timeout; 0: never).
+    pub unknown_every: u64,
+    /// Instances whose number is a multiple of this get no health verdict (a hanging or failing check; 0: never).
+    pub unknown_health_every: u64,
 }
 
 /// One instance in the fake provider.
 #[derive(Debug, Clone)]
 pub struct Fake {
     pub desc: Description,
+    /// When listings start to show it (milliseconds, on the simulation's clock).
     pub visible_at: u64,
     pub attachments: Vec<Attachment>,
 }
@@ -142,7 +147,7 @@ impl Sim {
         let mut out: Vec<Description> = self
             .provider
             .values()
-            .filter(|f| f.visible_at <= self.step_no && f.desc.tags.get(GROUP_TAG) == Some(&group))
+            .filter(|f| f.visible_at <= self.now && f.desc.tags.get(GROUP_TAG) == Some(&group))
             .map(|f| f.desc.clone())
             .collect();
         if self.faults.duplicate_every > 0 && self.listings.is_multiple_of(self.faults.duplicate_every) {
@@ -156,6 +161,10 @@ impl Sim {
     fn health_of(&self, d: &Description) -> Health {
         if let Some(h) = self.health.get(&d.id) {
             return *h;
+        }
+        let n: u64 = d.id.0.trim_start_matches("i-").parse().unwrap_or(0);
+        if self.faults.unknown_health_every > 0 && n.is_multiple_of(self.faults.unknown_health_every) {
+            return Health::Unknown;
         }
         match d.tags.get(CONFIG_SHA_TAG) {
             Some(h) if self.bad_hashes.contains(h) => Health::Unhealthy,
@@ -178,9 +187,13 @@ impl Sim {
             tags.insert(LOGICAL_ID_TAG.into(), l.0.clone());
         }
         let desc = Description { id: id.clone(), logical_id: logical_id.clone(), tags, properties: None };
-        let fake = Fake { desc, visible_at: self.step_no + self.faults.list_delay, attachments: attachments.clone() };
+        let visible_at = self.now + self.faults.list_delay * self.step_ms;
+        let fake = Fake { desc, visible_at, attachments: attachments.clone() };
         self.provider.insert(id.clone(), fake);
         self.peak = self.peak.max(self.provider.len());
+        if self.faults.unknown_every > 0 && self.provisions.is_multiple_of(self.faults.unknown_every) {
+            return Outcome::ProvisionUnknown { intent: *intent, error: "injected timeout".into() };
+        }
         Outcome::Provisioned { intent: *intent, id }
     }
 
@@ -255,6 +268,25 @@ impl Sim {
             }
         }
         max
+    }
+
+    /// The controller dies and a new one takes over (a failover): answers the old one waited for are lost, the new
+    /// one starts from the stored rollout and, with `resume`, from what the old one had recorded in flight.
+    pub fn failover(&mut self, resume: bool) {
+        let saved = self.recon.ledger().in_flight();
+        let rollout = self.recon.rollout().cloned();
+        let grace = self.recon.listing_grace();
+        let mut next = Reconciler::new(self.config().clone(), rollout).with_listing_grace(grace);
+        if resume {
+            next.resume_in_flight(saved, self.now, infrakit_group::supervisor::UNANSWERED_HOLD_MS);
+        }
+        self.recon = next;
+        self.pending.clear();
+    }
+
+    /// Provisions that reached the provider.
+    pub fn provisions(&self) -> u64 {
+        self.provisions
     }
 
     pub fn advance(&mut self, ms: u64) {

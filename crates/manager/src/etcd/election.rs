@@ -50,9 +50,10 @@ impl EtcdElection {
     }
 }
 
-/// One lease, one campaign: returns why it ended.
+/// One lease, one campaign: returns why it ended. The lease is revoked on the way out (best effort: etcd may be
+/// unreachable), so neither the next campaign of this replica nor another replica waits for it to expire.
 async fn campaign_once(
-    (mut client, waiting): (Client, Client),
+    clients: (Client, Client),
     election: &str,
     name: &str,
     ttl: i64,
@@ -60,10 +61,39 @@ async fn campaign_once(
     key: &Mutex<Option<(Vec<u8>, i64)>>,
     renewed: &Mutex<Option<(Instant, Duration)>>,
 ) -> String {
+    let mut client = clients.0.clone();
+    let mut lease = None;
+    let reason = campaign_with_lease(clients, election, name, ttl, tx, key, renewed, &mut lease).await;
+    if let Some(lease) = lease {
+        let _ = tokio::time::timeout(Duration::from_millis(500), client.lease_revoke(lease)).await;
+    }
+    reason
+}
+
+/// The campaign of [`campaign_once`]; `lease` is set as soon as one is granted.
+#[allow(clippy::too_many_arguments)]
+async fn campaign_with_lease(
+    (mut client, waiting): (Client, Client),
+    election: &str,
+    name: &str,
+    ttl: i64,
+    tx: &watch::Sender<LeaderStatus>,
+    key: &Mutex<Option<(Vec<u8>, i64)>>,
+    renewed: &Mutex<Option<(Instant, Duration)>>,
+    granted: &mut Option<i64>,
+) -> String {
+    // A lease is valid on the server for at least its TTL from when the request that granted or renewed it was
+    // sent: freshness counts from the request, never from when its answer was read (an answer read late, after this
+    // process was stopped or starved, says nothing about now).
+    let asked = Instant::now();
     let lease = match client.lease_grant(ttl, None).await {
         Ok(l) => l.id(),
         Err(e) => return format!("cannot get a lease from etcd: {e}"),
     };
+    *granted = Some(lease);
+    // The send times of the keep-alive requests not yet answered, oldest first (etcd answers them in order). The
+    // first request, sent when the stream opens, is answered inside `lease_keep_alive` itself: it is not in here.
+    let mut pending = std::collections::VecDeque::new();
     let (mut keeper, mut renewals) = match client.lease_keep_alive(lease).await {
         Ok(k) => k,
         Err(e) => return format!("cannot keep the lease alive: {e}"),
@@ -71,28 +101,38 @@ async fn campaign_once(
     let ttl_d = Duration::from_secs(ttl as u64);
     // Step down well before the server can expire the lease: no two replicas ever act at once.
     let safe = ttl_d.mul_f64(0.7);
-    let mut last_ok = Instant::now();
+    let mut last_ok = asked;
     let mut campaigner = waiting.clone();
     let (el, nm) = (election.to_string(), name.to_string());
     let mut campaign = Box::pin(async move { campaigner.campaign(el, nm, lease).await });
-    // Observing runs beside the campaign: opening the stream may wait for a first leader, which may be us.
+    // Observing runs beside the campaign: opening the stream may wait for a first leader, which may be us. A stream
+    // that fails or ends (an etcd member restarts) is opened again, for as long as the campaign lasts.
     let (seen_tx, mut seen) = tokio::sync::mpsc::channel::<String>(4);
-    let mut obs_client = waiting;
-    let obs_election = election.to_string();
+    let (obs_client, obs_election) = (waiting, election.to_string());
     let observer = tokio::spawn(async move {
-        let Ok(mut stream) = obs_client.observe(obs_election).await else { return };
-        while let Ok(Some(resp)) = stream.message().await {
-            if let Some(v) = resp.kv().and_then(|kv| kv.value_str().ok()) {
-                if seen_tx.send(v.to_string()).await.is_err() {
-                    return;
+        while !seen_tx.is_closed() {
+            if let Ok(mut stream) = obs_client.clone().observe(obs_election.clone()).await {
+                while let Ok(Some(resp)) = stream.message().await {
+                    if let Some(v) = resp.kv().and_then(|kv| kv.value_str().ok()) {
+                        if seen_tx.send(v.to_string()).await.is_err() {
+                            return;
+                        }
+                    }
                 }
             }
+            tokio::time::sleep(Duration::from_millis(300)).await;
         }
     });
     let _stop_observer = AbortOnDrop(observer);
     let mut leading = false;
     let mut renew = tokio::time::interval(ttl_d / 4);
+    // A ticker, not a sleep made anew each turn: however busy the other branches are, the check runs.
+    let mut check = tokio::time::interval(Duration::from_millis(100));
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        if last_ok.elapsed() > safe {
+            return format!("no lease renewal for {:?} (lease {ttl}s)", last_ok.elapsed());
+        }
         tokio::select! {
             r = &mut campaign, if !leading => match r {
                 Ok(resp) => match resp.leader() {
@@ -108,37 +148,37 @@ async fn campaign_once(
                 Err(e) => return format!("campaign failed: {e}"),
             },
             _ = renew.tick() => {
-                if let Err(e) = keeper.keep_alive().await {
-                    return format!("cannot renew the lease: {e}");
+                pending.push_back(Instant::now());
+                // The request queue is bounded: a stalled stream must not hold this loop (and its checks) up.
+                match tokio::time::timeout(ttl_d / 4, keeper.keep_alive()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return format!("cannot renew the lease: {e}"),
+                    Err(_) => return "cannot renew the lease: the keep-alive stream is stalled".into(),
                 }
             }
             m = renewals.message() => match m {
                 Ok(Some(resp)) if resp.ttl() > 0 => {
-                    last_ok = Instant::now();
-                    if let Ok(mut r) = renewed.lock() {
-                        *r = Some((last_ok, safe));
+                    let sent = pending.pop_front().unwrap_or(asked);
+                    if sent > last_ok {
+                        last_ok = sent;
+                        if let Ok(mut r) = renewed.lock() {
+                            *r = Some((last_ok, safe));
+                        }
                     }
                 }
                 Ok(Some(_)) => return "the lease expired".into(),
                 Ok(None) => return "etcd closed the lease stream".into(),
                 Err(e) => return format!("lease stream failed: {e}"),
             },
-            o = seen.recv(), if !leading => {
-                if let Some(leader) = o {
-                    if leader != name {
-                        tx.send_if_modified(|s| {
-                            let next = LeaderStatus::Follower { leader: Some(leader.clone()) };
-                            if *s != next { *s = next; true } else { false }
-                        });
-                    }
+            Some(leader) = seen.recv(), if !leading => {
+                if leader != name {
+                    tx.send_if_modified(|s| {
+                        let next = LeaderStatus::Follower { leader: Some(leader.clone()) };
+                        if *s != next { *s = next; true } else { false }
+                    });
                 }
             }
-            _ = tokio::time::sleep(Duration::from_millis(100)) => {
-                if last_ok.elapsed() > safe {
-                    let _ = tokio::time::timeout(Duration::from_millis(200), client.lease_revoke(lease)).await;
-                    return format!("no lease renewal for {:?} (lease {ttl}s)", last_ok.elapsed());
-                }
-            }
+            _ = check.tick() => {}
         }
     }
 }

@@ -5,6 +5,7 @@ use super::Fence;
 use async_trait::async_trait;
 use etcd_client::{Client, Compare, CompareOp, GetOptions, Txn, TxnOp};
 use infrakit_group::clock::{Clock, SystemClock};
+use infrakit_group::model::InFlight;
 use infrakit_group::rollout::{Rollout, RolloutStore};
 use infrakit_spi::group::{self, Id};
 use infrakit_spi::manager::{SpecVersion, Store};
@@ -136,5 +137,25 @@ impl RolloutStore for EtcdStore {
 
     async fn remove(&self, group: &Id) -> Result<()> {
         self.fenced(vec![TxnOp::delete(self.key("rollouts", &group.0), None)]).await
+    }
+
+    async fn save_in_flight(&self, group: &Id, in_flight: &InFlight) -> Result<()> {
+        let key = self.key("inflight", &group.0);
+        if in_flight.is_empty() {
+            return self.fenced(vec![TxnOp::delete(key, None)]).await;
+        }
+        let body = serde_json::to_vec(in_flight).map_err(Error::failed)?;
+        self.fenced(vec![TxnOp::put(key, body, None)]).await
+    }
+
+    async fn load_in_flight(&self, group: &Id) -> Result<Option<InFlight>> {
+        let mut client = self.client.clone();
+        let resp = client.get(self.key("inflight", &group.0), None).await.map_err(etcd_err)?;
+        match resp.kvs().first() {
+            Some(kv) => serde_json::from_slice(kv.value())
+                .map(Some)
+                .map_err(|e| Error::failed(format!("stored in-flight creates of {group}: {e}"))),
+            None => Ok(None),
+        }
     }
 }

@@ -115,6 +115,9 @@ struct Inner {
     store: Store,
     live: Mutex<BTreeMap<Id, Record>>,
     changes: watch::Sender<u64>,
+    /// Held while an instance that is gone is cleaned up (its group killed, its namespace deleted): the exit watcher
+    /// and `Destroy` both clean up, and whichever comes second returns only once the first is done.
+    cleanup: Mutex<()>,
 }
 
 impl Inner {
@@ -122,8 +125,16 @@ impl Inner {
         self.changes.send_modify(|n| *n += 1);
     }
 
+    /// [`Inner::exited`] on the blocking pool (it may tear a namespace down, which runs commands).
+    async fn gone(self: Arc<Inner>, id: Id, pid: i32, how: String) {
+        if tokio::task::spawn_blocking(move || self.exited(&id, pid, &how)).await.is_err() {
+            tracing::error!(pid, "the clean-up of an exited instance failed");
+        }
+    }
+
     /// Forgets an instance whose process is gone (if the record still names that process).
     fn exited(&self, id: &Id, pid: i32, how: &str) {
+        let _cleanup = self.cleanup.lock().unwrap_or_else(|e| e.into_inner());
         let removed = match self.live.lock() {
             Ok(mut live) if live.get(id).is_some_and(|r| r.pid == pid) => live.remove(id),
             _ => None,
@@ -162,7 +173,8 @@ impl ProcessInstance {
         }
         let store = Store::open(state.into())?;
         let (changes, _) = watch::channel(0);
-        let inner = Arc::new(Inner { network, store, live: Mutex::new(BTreeMap::new()), changes });
+        let inner =
+            Arc::new(Inner { network, store, live: Mutex::new(BTreeMap::new()), changes, cleanup: Mutex::new(()) });
         let plugin = ProcessInstance { inner };
         plugin.adopt().await;
         Ok(plugin)
@@ -207,7 +219,7 @@ impl ProcessInstance {
                     procs::stop(pid, t, Duration::from_secs(2)).await;
                 }
                 if let Network::Netns { .. } = self.inner.network {
-                    netns::teardown(&netns::names(&id).0);
+                    netns::teardown_off_runtime(netns::names(&id).0).await;
                 }
             }
         }
@@ -223,7 +235,7 @@ impl ProcessInstance {
         let inner = self.inner.clone();
         tokio::spawn(async move {
             procs::wait_exit(pid, ticks).await;
-            inner.exited(&id, pid, "exited");
+            inner.gone(id, pid, "exited".into()).await;
         });
     }
 
@@ -342,7 +354,7 @@ impl ProcessInstance {
             Ok(c) => c,
             Err(e) => {
                 if let Some(ns) = rec.netns.take() {
-                    netns::teardown(&ns);
+                    netns::teardown_off_runtime(ns).await;
                 }
                 return Err(Error::failed(format!("cannot start /bin/sh: {e}")));
             }
@@ -401,8 +413,8 @@ impl Instance for ProcessInstance {
             procs::signal_group(rec.pid, libc::SIGKILL);
             self.release(&id);
             self.inner.store.remove(&id);
-            if let Some(ns) = &rec.netns {
-                netns::teardown(ns);
+            if let Some(ns) = rec.netns.clone() {
+                netns::teardown_off_runtime(ns).await;
             }
             let status = status.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
             let tail = record::log_tail(&rec.log, 5);
@@ -424,7 +436,7 @@ impl Instance for ProcessInstance {
                 Ok(s) => format!("exited ({s})"),
                 Err(e) => format!("could not be waited for: {e}"),
             };
-            inner.exited(&wid, pid, &how);
+            inner.gone(wid, pid, how).await;
         });
         tracing::info!(instance = %id, pid = rec.pid, "started");
         Ok(id)
@@ -450,7 +462,7 @@ impl Instance for ProcessInstance {
             // Still there after SIGKILL: keep it (and its address and volume) and let the destroy be retried.
             return Err(Error::failed(format!("instance {id} (pid {}) survived SIGKILL; will retry", rec.pid)));
         }
-        self.inner.exited(id, rec.pid, "destroyed");
+        self.inner.clone().gone(id.clone(), rec.pid, "destroyed".into()).await;
         Ok(())
     }
 
@@ -478,6 +490,10 @@ impl Instance for ProcessInstance {
     fn changes(&self) -> Option<Changes> {
         let rx = self.inner.changes.subscribe();
         Some(Box::pin(tokio_stream::StreamExt::map(tokio_stream::wrappers::WatchStream::from_changes(rx), |_| ())))
+    }
+    /// Read-your-writes: an instance is listed as soon as `provision` returns.
+    async fn listing_lag(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::ZERO)
     }
 }
 

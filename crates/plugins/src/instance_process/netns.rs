@@ -110,7 +110,59 @@ fn allow_forwarding(bridge: &str) {
     }
 }
 
-/// Deletes a namespace (its veth pair goes with it).
+/// Where `ip netns` keeps its named namespaces.
+const NETNS_DIR: &str = "/var/run/netns";
+
+/// Deletes an instance's namespace and its veth pair, and makes sure both are gone: a namespace left behind would
+/// keep the instance's address on the bridge. The host end of the veth pair is deleted first, which takes the
+/// namespace's end (and the address) off the bridge at once, even while some process still holds the namespace.
+/// A delete that fails is retried for a while, then reported: nothing is swallowed.
 pub fn teardown(ns: &str) {
-    let _ = ip(&["netns", "del", ns]);
+    if let Err(e) = delete(ns) {
+        tracing::error!(namespace = ns, error = %e, "cannot delete the network namespace of an instance");
+    }
+}
+
+/// [`teardown`] on the blocking pool: it runs commands and may wait between retries.
+pub async fn teardown_off_runtime(ns: String) {
+    if tokio::task::spawn_blocking(move || teardown(&ns)).await.is_err() {
+        tracing::error!("the namespace teardown task failed");
+    }
+}
+
+fn delete(ns: &str) -> Result<()> {
+    let host = ns.strip_prefix("ik-").map(|hex| format!("ikh{}", &hex[hex.len().saturating_sub(12)..]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        let mut failed = None;
+        if let Some(host) = host.as_deref().filter(|h| link_exists(h)) {
+            failed = ip(&["link", "del", host]).err();
+        }
+        if namespace_exists(ns) {
+            failed = ip(&["netns", "del", ns]).err().or(failed);
+        }
+        // Judged by what is left, not by what `ip` said: deleting what is already gone is no failure.
+        let left: Vec<&str> = [Some(ns).filter(|n| namespace_exists(n)), host.as_deref().filter(|h| link_exists(h))]
+            .into_iter()
+            .flatten()
+            .collect();
+        if left.is_empty() {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            let why = failed.map(|e| e.to_string()).unwrap_or_else(|| "no error reported".into());
+            return Err(Error::failed(format!("{} still present after retries: {why}", left.join(" and "))));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+    }
+}
+
+fn namespace_exists(ns: &str) -> bool {
+    std::path::Path::new(NETNS_DIR).join(ns).exists()
+}
+
+fn link_exists(name: &str) -> bool {
+    std::path::Path::new("/sys/class/net").join(name).exists()
 }

@@ -98,3 +98,23 @@ pub struct DescribeResponse {
     #[serde(rename = "Descriptions", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
     pub descriptions: Vec<Description>,
 }
+
+/// `Instance.ListingLag` params (an extension: InfraKit v0.5's plugins do not have it, and the caller then assumes
+/// its default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListingLagRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+}
+
+/// `Instance.ListingLag` result: how long a new instance may be missing from listings, when the plugin knows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListingLagResponse {
+    /// Sub-type, echoed.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// Milliseconds; `null` when not known.
+    #[serde(rename = "LagMs", default)]
+    pub lag_ms: Option<u64>,
+}

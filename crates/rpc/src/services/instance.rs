@@ -26,7 +26,7 @@ impl Service for InstanceService {
     }
 
     fn methods(&self) -> &'static [&'static str] {
-        &["Validate", "Provision", "Label", "Destroy", "DescribeInstances"]
+        &["Validate", "Provision", "Label", "Destroy", "DescribeInstances", "ListingLag"]
     }
 
     fn types(&self) -> Vec<String> {
@@ -60,6 +60,10 @@ impl Service for InstanceService {
                 let req: DescribeRequest = params(raw)?;
                 let descriptions = plugin.describe_instances(&req.tags, req.properties).await?;
                 result(&DescribeResponse { kind, descriptions })
+            }
+            "ListingLag" => {
+                let lag_ms = plugin.listing_lag().await.map(|d| d.as_millis() as u64);
+                result(&ListingLagResponse { kind, lag_ms })
             }
             _ => Err(CallError::MethodNotFound),
         }

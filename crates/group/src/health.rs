@@ -1,0 +1,292 @@
+//! Health checks off the reconcile pass: each pass asks for the instances it listed, checks run concurrently
+//! (at most `limit` at once for the group, each cut at its timeout), and the pass plans with the latest verdicts it
+//! has. A slow or hanging `Flavor.Healthy` therefore never holds up a pass: a missing instance is replaced whatever
+//! the checks are doing. An instance is checked at most once per `min_interval`, so verdicts that wake passes
+//! cannot make passes start checks without end.
+
+use crate::config::GroupConfig;
+use infrakit_spi::flavor::{Flavor, Health};
+use infrakit_spi::instance::{Description, Id};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// A verdict as it arrives: the instance, its health, and the generation of checks it belongs to.
+pub type Verdict = (Id, Health, u64);
+
+/// The latest verdict of each listed instance and the checks under way.
+pub struct HealthChecks {
+    verdicts: HashMap<Id, Health>,
+    /// Instances whose check is under way, with when it started.
+    in_flight: HashMap<Id, Instant>,
+    /// When each instance's last check started.
+    last: HashMap<Id, Instant>,
+    /// Verdicts that arrived since the last [`HealthChecks::take_fresh`].
+    fresh: HashSet<Id>,
+    limit: Arc<Semaphore>,
+    timeout: Duration,
+    min_interval: Duration,
+    /// Bumped by [`HealthChecks::forget`]: verdicts of an earlier generation (another flavor) are dropped.
+    generation: u64,
+    tx: mpsc::UnboundedSender<Verdict>,
+    rx: mpsc::UnboundedReceiver<Verdict>,
+    tasks: JoinSet<()>,
+}
+
+impl HealthChecks {
+    /// At most `limit` checks at once; a check that takes longer than `timeout` says `Unknown`; an instance is
+    /// checked at most once per `min_interval`.
+    pub fn new(limit: usize, timeout: Duration, min_interval: Duration) -> HealthChecks {
+        let (tx, rx) = mpsc::unbounded_channel();
+        HealthChecks {
+            verdicts: HashMap::new(),
+            in_flight: HashMap::new(),
+            last: HashMap::new(),
+            fresh: HashSet::new(),
+            limit: Arc::new(Semaphore::new(limit.max(1))),
+            timeout,
+            min_interval,
+            generation: 0,
+            tx,
+            rx,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// The latest verdicts for `listing` (`Unknown` where no check has answered yet); what is known of instances
+    /// no longer listed is forgotten.
+    pub fn verdicts(&mut self, listing: &[Description]) -> BTreeMap<Id, Health> {
+        if self.last.len() > listing.len() {
+            let listed: HashSet<&Id> = listing.iter().map(|d| &d.id).collect();
+            self.verdicts.retain(|id, _| listed.contains(id));
+            self.last.retain(|id, _| listed.contains(id));
+        }
+        listing.iter().filter_map(|d| self.verdicts.get(&d.id).map(|h| (d.id.clone(), *h))).collect()
+    }
+
+    /// The instances whose verdict arrived since the last call (a check, not a remembered verdict).
+    pub fn take_fresh(&mut self) -> HashSet<Id> {
+        std::mem::take(&mut self.fresh)
+    }
+
+    /// Starts a check of every instance of `listing` that has none under way and was not checked within the
+    /// minimum interval. Returns at once.
+    pub fn check(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[Description]) {
+        while self.tasks.try_join_next().is_some() {}
+        let now = Instant::now();
+        let mut batch = Vec::new();
+        for d in listing {
+            let due = self.last.get(&d.id).is_none_or(|t| now.duration_since(*t) >= self.min_interval);
+            // A check that outlived its timeout by far (its task is gone) does not block the next one.
+            let stuck = self.in_flight.get(&d.id).is_some_and(|t| now.duration_since(*t) > self.timeout * 2);
+            if due && (stuck || !self.in_flight.contains_key(&d.id)) {
+                self.in_flight.insert(d.id.clone(), now);
+                self.last.insert(d.id.clone(), now);
+                batch.push(d.clone());
+            }
+        }
+        if batch.is_empty() {
+            return;
+        }
+        let (flavor, cfg, tx, limit, timeout, generation) =
+            (flavor.clone(), cfg.clone(), self.tx.clone(), self.limit.clone(), self.timeout, self.generation);
+        self.tasks.spawn(async move {
+            let mut running = JoinSet::new();
+            let mut ids = HashMap::new();
+            for d in batch {
+                let Ok(permit) = limit.clone().acquire_owned().await else { return };
+                let (flavor, cfg, id) = (flavor.clone(), cfg.clone(), d.id.clone());
+                let task = running.spawn(async move {
+                    let _permit = permit;
+                    // A flavor that errs or does not answer in time says nothing: the instance's health is unknown.
+                    match tokio::time::timeout(timeout, flavor.healthy(cfg.flavor.properties.as_ref(), &d)).await {
+                        Ok(Ok(h)) => h,
+                        _ => Health::Unknown,
+                    }
+                });
+                ids.insert(task.id(), id);
+                while let Some(joined) = running.try_join_next_with_id() {
+                    send(&tx, &mut ids, joined, generation);
+                }
+            }
+            while let Some(joined) = running.join_next_with_id().await {
+                send(&tx, &mut ids, joined, generation);
+            }
+        });
+    }
+
+    /// The next verdict to arrive.
+    pub async fn next(&mut self) -> Option<Verdict> {
+        self.rx.recv().await
+    }
+
+    /// Records `verdict` and every other one already arrived; true when any differs from the one known (a pass
+    /// should plan with it).
+    pub fn record_all(&mut self, verdict: Verdict) -> bool {
+        let mut changed = self.record(verdict);
+        while let Ok(v) = self.rx.try_recv() {
+            changed |= self.record(v);
+        }
+        changed
+    }
+
+    /// Records a verdict; true when it differs from the one known.
+    pub fn record(&mut self, (id, health, generation): Verdict) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        self.in_flight.remove(&id);
+        self.fresh.insert(id.clone());
+        self.verdicts.insert(id, health) != Some(health)
+    }
+
+    /// Forgets every verdict and every check under way (the flavor changed).
+    pub fn forget(&mut self) {
+        self.generation += 1;
+        self.verdicts.clear();
+        self.in_flight.clear();
+        self.last.clear();
+        self.fresh.clear();
+    }
+}
+
+fn send(
+    tx: &mpsc::UnboundedSender<Verdict>,
+    ids: &mut HashMap<tokio::task::Id, Id>,
+    joined: Result<(tokio::task::Id, Health), tokio::task::JoinError>,
+    generation: u64,
+) {
+    // A check that panicked says nothing: its instance's health is unknown (and it can be checked again).
+    let (task, health) = match joined {
+        Ok((task, h)) => (task, h),
+        Err(e) => (e.id(), Health::Unknown),
+    };
+    if let Some(id) = ids.remove(&task) {
+        let _ = tx.send((id, health, generation));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_trait::async_trait;
+    use infrakit_spi::flavor::{AllocationMethod, Index};
+    use infrakit_spi::instance::Spec;
+    use infrakit_spi::{Any, Result};
+
+    /// Healthy after a long wait, except `fast`, which answers at once, and `panics`.
+    struct Slow;
+
+    #[async_trait]
+    impl Flavor for Slow {
+        async fn validate(&self, _: Option<&Any>, _: &AllocationMethod) -> Result<()> {
+            Ok(())
+        }
+        async fn prepare(&self, _: Option<&Any>, spec: Spec, _: &AllocationMethod, _: &Index) -> Result<Spec> {
+            Ok(spec)
+        }
+        async fn healthy(&self, _: Option<&Any>, d: &Description) -> Result<Health> {
+            match d.id.0.as_str() {
+                "fast" => {}
+                "panics" => panic!("a flavor that panics"),
+                _ => tokio::time::sleep(Duration::from_secs(3600)).await,
+            }
+            Ok(Health::Healthy)
+        }
+        async fn drain(&self, _: Option<&Any>, _: &Description) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    fn desc(id: &str) -> Description {
+        Description { id: Id(id.into()), ..Description::default() }
+    }
+
+    fn cfg() -> Arc<GroupConfig> {
+        let props = r#"{"Allocation":{"Size":1},"Instance":{"Plugin":"i","Properties":{}},
+                        "Flavor":{"Plugin":"f","Properties":{}}}"#;
+        let spec = infrakit_spi::group::Spec {
+            id: infrakit_spi::group::Id("g".into()),
+            properties: Some(Any::from_json(props).expect("spec")),
+        };
+        Arc::new(GroupConfig::parse(&spec).expect("config"))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hanging_check_holds_up_nothing_and_times_out_as_unknown() {
+        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let mut checks = HealthChecks::new(1, Duration::from_secs(10), Duration::ZERO);
+        let listing = vec![desc("hangs"), desc("fast")];
+        checks.check(&flavor, &cfg(), &listing);
+        // Returned at once; nothing is known yet.
+        assert!(checks.verdicts(&listing).is_empty());
+        // With one check at a time, the hanging one answers Unknown at its timeout, then the fast one answers.
+        let first = checks.next().await.expect("verdict");
+        assert_eq!((first.0.clone(), first.1), (Id("hangs".into()), Health::Unknown));
+        assert!(checks.record(first));
+        let second = checks.next().await.expect("verdict");
+        assert_eq!((second.0.clone(), second.1), (Id("fast".into()), Health::Healthy));
+        assert!(checks.record(second.clone()));
+        // The same verdict again is no news.
+        assert!(!checks.record(second));
+        assert_eq!(checks.verdicts(&listing).len(), 2);
+        assert_eq!(checks.take_fresh().len(), 2);
+        assert!(checks.take_fresh().is_empty());
+        // An instance no longer listed is forgotten.
+        assert_eq!(checks.verdicts(&listing[1..]).len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_check_under_way_or_too_recent_is_not_started_again() {
+        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let mut checks = HealthChecks::new(4, Duration::from_secs(10), Duration::from_secs(1));
+        let listing = vec![desc("hangs")];
+        checks.check(&flavor, &cfg(), &listing);
+        checks.check(&flavor, &cfg(), &listing);
+        let first = checks.next().await.expect("verdict");
+        checks.record(first);
+        let again = tokio::time::timeout(Duration::from_secs(60), checks.next()).await;
+        assert!(again.is_err(), "a second check was started: {again:?}");
+        // A fast instance checked twice within the interval is asked once.
+        let fast = vec![desc("fast")];
+        checks.check(&flavor, &cfg(), &fast);
+        let v = checks.next().await.expect("verdict");
+        checks.record(v);
+        checks.check(&flavor, &cfg(), &fast);
+        assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        checks.check(&flavor, &cfg(), &fast);
+        assert!(checks.next().await.is_some(), "checked again after the interval");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_bound_holds_across_passes_and_a_panicking_check_says_unknown() {
+        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let mut checks = HealthChecks::new(2, Duration::from_secs(10), Duration::ZERO);
+        checks.check(&flavor, &cfg(), &[desc("a"), desc("b")]);
+        checks.check(&flavor, &cfg(), &[desc("c"), desc("panics")]);
+        // Two hang: the other two wait for a permit, not beside them.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(checks.limit.available_permits(), 0);
+        let mut got = Vec::new();
+        for _ in 0..4 {
+            let v = checks.next().await.expect("verdict");
+            got.push((v.0 .0.clone(), v.1));
+        }
+        assert!(got.contains(&("panics".to_string(), Health::Unknown)), "{got:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn verdicts_of_a_former_flavor_are_dropped() {
+        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let mut checks = HealthChecks::new(2, Duration::from_secs(10), Duration::ZERO);
+        checks.check(&flavor, &cfg(), &[desc("fast")]);
+        let v = checks.next().await.expect("verdict");
+        checks.forget();
+        assert!(!checks.record(v));
+        assert!(checks.verdicts(&[desc("fast")]).is_empty());
+    }
+}
