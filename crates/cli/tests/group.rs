@@ -75,6 +75,13 @@ fn commit_heal_roll_destroy_across_processes() {
     let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
     assert_eq!(plan["Plan"]["Roll"].as_array().unwrap().len(), 5);
     assert_eq!(plan["Plan"]["Create"], 5);
+    // The plan names what the commit then does: the instances it rolls are those there now.
+    let mut rolled: Vec<String> =
+        plan["Plan"]["Roll"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let mut now: Vec<String> = files(&dir).iter().map(|f| f["ID"].as_str().unwrap().to_string()).collect();
+    rolled.sort();
+    now.sort();
+    assert_eq!(rolled, now);
 
     cli_ok(&plugins, &["group", "commit", cattle2.to_str().unwrap()], None);
     wait_for("10 instances of the new config", || {

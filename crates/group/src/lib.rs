@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod dry_run;
 pub mod explain;
 pub mod health;
 pub mod model;

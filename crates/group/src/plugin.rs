@@ -2,7 +2,7 @@
 //! `GroupControl/0.1.0` and `Metadata/0.1.0` (`specs/<ID>`, `groups/<ID>`).
 
 use crate::config::GroupConfig;
-use crate::explain::explain;
+use crate::explain::explain_off_runtime;
 use crate::supervisor::{execute, Deps, Snapshot, Supervisor};
 use async_trait::async_trait;
 use infrakit_spi::group::{self, Commit, Group, GroupControl, Id};
@@ -183,8 +183,8 @@ impl Group for GroupPlugin {
         let id = cfg.id().clone();
         let existing = self.groups.lock().await.get(&id).map(|s| s.snapshot());
         let (details, diff) = match &existing {
-            Some(snap) => explain(Some(&snap.config), &cfg, &snap.members),
-            None => explain(None, &cfg, &self.list_members(&cfg).await.unwrap_or_default()),
+            Some(snap) => explain_off_runtime(Some(snap.config.clone()), cfg.clone(), snap.members.clone()).await?,
+            None => explain_off_runtime(None, cfg.clone(), self.list_members(&cfg).await.unwrap_or_default()).await?,
         };
         let plan = Some(Any::from_value(&diff)?);
         if pretend {

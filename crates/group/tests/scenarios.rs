@@ -384,3 +384,52 @@ fn an_unanswered_create_of_a_dead_leader_holds_its_pet_slot() {
     }
     assert_eq!(sim.holder_of("10.0.0.1").len(), 1);
 }
+
+/// Previews a commit with `--pretend`'s dry run, then commits it for real: the plan is what was done.
+fn pretend_then_commit(sim: &mut Sim, next: infrakit_spi::group::Spec) {
+    use infrakit_group::model::DestroyReason;
+    let old = sim.config().clone();
+    let new = infrakit_group::config::GroupConfig::parse(&next).unwrap();
+    let members: Vec<_> = sim.instances().iter().map(|f| f.desc.clone()).collect();
+    let before = sim.ids();
+    let provisions = sim.provisions();
+    let (_, plan) = infrakit_group::explain::explain(Some(&old), &new, &members);
+    sim.destroyed.clear();
+    sim.commit(next);
+    sim.run_until_converged(500);
+    let rolled: Vec<_> = sim
+        .destroyed
+        .iter()
+        .filter(|(id, r)| *r == DestroyReason::Rolling && before.contains(id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let destroyed: Vec<_> = sim
+        .destroyed
+        .iter()
+        .filter(|(id, r)| *r != DestroyReason::Rolling && before.contains(id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(plan.roll, rolled, "rolled, in order");
+    assert_eq!(plan.destroy, destroyed, "destroyed without replacement");
+    let created = sim.provisions() - provisions;
+    assert_eq!(plan.create, created.saturating_sub(rolled.len() as u64), "created beyond replacements");
+}
+
+#[test]
+fn pretend_says_what_the_commit_then_does() {
+    // Grow and roll.
+    let mut sim = Sim::new(cattle(5, "1", ""));
+    sim.run_until_converged(20);
+    pretend_then_commit(&mut sim, cattle(8, "2", r#","Updating":{"MaxUnavailable":2}"#));
+    // Shrink and roll.
+    pretend_then_commit(&mut sim, cattle(3, "3", ""));
+    // Only a size change.
+    pretend_then_commit(&mut sim, cattle(6, "3", ""));
+    // Pets: one logical ID leaves, one comes, the others roll, the leader's last.
+    let mut sim = Sim::new(pets(&["10.0.0.1", "10.0.0.2", "10.0.0.3"], "1", ""));
+    sim.run_until_converged(20);
+    pretend_then_commit(
+        &mut sim,
+        pets(&["10.0.0.1", "10.0.0.2", "10.0.0.4"], "2", r#","Updating":{"Last":["10.0.0.1"]}"#),
+    );
+}

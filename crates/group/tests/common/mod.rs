@@ -69,6 +69,8 @@ pub struct Sim {
     pub stray_destroys: u64,
     /// Scale-down destroys sent while the provider held no more instances than the target: good instances lost.
     pub needless_destroys: u64,
+    /// Every destroy sent, with its reason, in order.
+    pub destroyed: Vec<(Id, infrakit_group::model::DestroyReason)>,
 }
 
 pub fn spec_json(id: &str, props: &str) -> group::Spec {
@@ -128,6 +130,7 @@ impl Sim {
             peak: 0,
             stray_destroys: 0,
             needless_destroys: 0,
+            destroyed: Vec::new(),
         }
     }
 
@@ -241,6 +244,7 @@ impl Sim {
                 }
                 Action::Provision { .. } => self.provision(&action),
                 Action::Destroy { id, reason } => {
+                    self.destroyed.push((id.clone(), *reason));
                     if *reason == infrakit_group::model::DestroyReason::ScaleDown
                         && self.provider.len() as u64 <= self.config().target()
                     {
