@@ -34,7 +34,15 @@ impl EtcdElection {
         tokio::spawn(async move {
             while !tx.is_closed() {
                 let clients = (client.clone(), waiting.clone());
-                let reason = campaign_once(clients, &election, &name, ttl.max(1), &tx, &key, &renewed).await;
+                let c = Campaign {
+                    election: &election,
+                    name: &name,
+                    ttl: ttl.max(1),
+                    tx: &tx,
+                    key: &key,
+                    renewed: &renewed,
+                };
+                let reason = campaign_once(clients, &c).await;
                 if let Ok(mut r) = renewed.lock() {
                     *r = None;
                 }
@@ -50,38 +58,35 @@ impl EtcdElection {
     }
 }
 
+/// What one campaign works with: the election, this replica's name, the lease TTL, and where it reports.
+struct Campaign<'a> {
+    election: &'a str,
+    name: &'a str,
+    ttl: i64,
+    tx: &'a watch::Sender<LeaderStatus>,
+    key: &'a Mutex<Option<(Vec<u8>, i64)>>,
+    renewed: &'a Mutex<Option<(Instant, Duration)>>,
+}
+
 /// One lease, one campaign: returns why it ended. The lease is revoked on the way out (best effort: etcd may be
 /// unreachable), so neither the next campaign of this replica nor another replica waits for it to expire.
-async fn campaign_once(
-    clients: (Client, Client),
-    election: &str,
-    name: &str,
-    ttl: i64,
-    tx: &watch::Sender<LeaderStatus>,
-    key: &Mutex<Option<(Vec<u8>, i64)>>,
-    renewed: &Mutex<Option<(Instant, Duration)>>,
-) -> String {
+async fn campaign_once(clients: (Client, Client), c: &Campaign<'_>) -> String {
     let mut client = clients.0.clone();
     let mut lease = None;
-    let reason = campaign_with_lease(clients, election, name, ttl, tx, key, renewed, &mut lease).await;
+    let reason = campaign_with_lease(clients, c, &mut lease).await;
     if let Some(lease) = lease {
         let _ = tokio::time::timeout(Duration::from_millis(500), client.lease_revoke(lease)).await;
     }
     reason
 }
 
-/// The campaign of [`campaign_once`]; `lease` is set as soon as one is granted.
-#[allow(clippy::too_many_arguments)]
+/// The campaign of [`campaign_once`]; `granted` is set as soon as a lease is granted.
 async fn campaign_with_lease(
     (mut client, waiting): (Client, Client),
-    election: &str,
-    name: &str,
-    ttl: i64,
-    tx: &watch::Sender<LeaderStatus>,
-    key: &Mutex<Option<(Vec<u8>, i64)>>,
-    renewed: &Mutex<Option<(Instant, Duration)>>,
+    c: &Campaign<'_>,
     granted: &mut Option<i64>,
 ) -> String {
+    let Campaign { election, name, ttl, tx, key, renewed } = *c;
     // A lease is valid on the server for at least its TTL from when the request that granted or renewed it was
     // sent: freshness counts from the request, never from when its answer was read (an answer read late, after this
     // process was stopped or starved, says nothing about now).
