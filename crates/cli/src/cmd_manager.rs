@@ -4,21 +4,17 @@ use crate::builtins::{self, BuiltinOptions};
 use crate::cmd_group::read_specs;
 use crate::output::print_json;
 use crate::Context;
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use infrakit_group::rollout::FileRolloutStore;
-use infrakit_manager::leader_file::FileLeadership;
+use infrakit_manager::open::Backends;
 use infrakit_manager::replica::Replica;
-use infrakit_manager::store_file::FileStore;
 use infrakit_rpc::clients::{GroupClient, ManagerClient};
 use infrakit_rpc::services::{GroupControlService, ManagerService};
 use infrakit_rpc::ServerBuilder;
 use infrakit_spi::group::{self, Group};
 use infrakit_spi::manager::Manager;
 use infrakit_spi::plugin::Name;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// `infrakit manager ...`
 #[derive(Args)]
@@ -91,19 +87,6 @@ Examples (two replicas sharing a leader file and a store):
     },
 }
 
-fn file_url(url: &str, what: &str) -> Result<PathBuf> {
-    match url.strip_prefix("file://") {
-        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
-        _ if cfg!(feature = "etcd") => bail!(
-            "{what} {url:?}: use file:///path, etcd-election://host:port,.../<election>?ttl=<s>, \
-             etcd-raft-leader://host:port (leadership) or etcd://host:port,.../<prefix> (store)"
-        ),
-        _ => bail!(
-            "{what} {url:?} is not supported by this build: use file:///path (build with --features etcd for etcd)"
-        ),
-    }
-}
-
 /// Runs a `manager` subcommand.
 pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
     match cmd.cmd {
@@ -141,96 +124,6 @@ pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
     }
 }
 
-/// Parses `scheme://host:port[,host:port]/path?ttl=N` into (endpoints, path, ttl).
-#[cfg_attr(not(feature = "etcd"), allow(dead_code))]
-fn etcd_url(url: &str, scheme: &str) -> Result<(String, String, i64)> {
-    let rest = url.strip_prefix(scheme).and_then(|r| r.strip_prefix("://")).with_context(|| format!("{url:?}"))?;
-    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let (endpoints, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if endpoints.is_empty() {
-        bail!("{url:?} names no etcd endpoint (write {scheme}://host:port[,host:port]/...)");
-    }
-    let mut ttl = 5;
-    for kv in query.split('&').filter(|s| !s.is_empty()) {
-        match kv.split_once('=') {
-            Some(("ttl", v)) => {
-                ttl = v.parse().with_context(|| format!("{url:?}: ttl {v:?} is not a number of seconds"))?
-            }
-            _ => bail!("{url:?}: unknown option {kv:?} (only ttl=<seconds>)"),
-        }
-    }
-    Ok((endpoints.to_string(), path.trim_matches('/').to_string(), ttl))
-}
-
-/// Leadership sources that need no extra build feature: a file, or the Docker Swarm leader.
-fn basic_leadership(leadership: &str, name: &str) -> Result<Arc<dyn infrakit_spi::manager::Leadership>> {
-    Ok(match leadership.strip_prefix("swarm://") {
-        Some(socket) => {
-            let socket = if socket.is_empty() { "/var/run/docker.sock" } else { socket };
-            Arc::new(infrakit_manager::leader_swarm::swarm_leadership(socket, name, Duration::from_secs(1)))
-        }
-        None => Arc::new(FileLeadership::new(file_url(leadership, "leadership")?, name, Duration::from_secs(1))),
-    })
-}
-
-type Backends = (
-    Arc<dyn infrakit_spi::manager::Leadership>,
-    Arc<dyn infrakit_spi::manager::Store>,
-    Arc<dyn infrakit_group::rollout::RolloutStore>,
-);
-
-async fn backends(name: &str, leadership: &str, store: &str) -> Result<Backends> {
-    #[cfg(feature = "etcd")]
-    {
-        use infrakit_manager::etcd::{self, election::EtcdElection, raft::raft_leadership, store::EtcdStore, Fence};
-        let mut fence: Option<Arc<dyn Fence>> = None;
-        let lead: Option<Arc<dyn infrakit_spi::manager::Leadership>> = if leadership.starts_with("etcd-election://") {
-            let (endpoints, election, ttl) = etcd_url(leadership, "etcd-election")?;
-            let client = etcd::connect(&endpoints).await?;
-            let waiting = etcd::connect_waiting(&endpoints).await?;
-            let election = if election.is_empty() { "infrakit/leader".to_string() } else { election };
-            let e = EtcdElection::start(client, waiting, &election, name, ttl);
-            fence = Some(e.clone());
-            Some(e)
-        } else if leadership.starts_with("etcd-raft-leader://") {
-            let (endpoints, _, _) = etcd_url(leadership, "etcd-raft-leader")?;
-            let client = etcd::connect(&endpoints).await?;
-            Some(Arc::new(raft_leadership(client, name, Duration::from_millis(500))))
-        } else {
-            None
-        };
-        if store.starts_with("etcd://") {
-            let (endpoints, prefix, _) = etcd_url(store, "etcd")?;
-            let client = etcd::connect(&endpoints).await?;
-            let prefix = if prefix.is_empty() { "infrakit".to_string() } else { prefix };
-            if fence.is_none() {
-                eprintln!(
-                    "warning: the etcd store is not fenced (fencing needs etcd-election leadership): a deposed leader \
-                     could still write to it"
-                );
-            }
-            let s = Arc::new(EtcdStore::new(client, &prefix, fence));
-            let lead = match lead {
-                Some(l) => l,
-                None => {
-                    Arc::new(FileLeadership::new(file_url(leadership, "leadership")?, name, Duration::from_secs(1)))
-                }
-            };
-            return Ok((lead, s.clone(), s));
-        }
-        if let Some(l) = lead {
-            let dir = file_url(store, "store")?;
-            return Ok((l, Arc::new(FileStore::new(&dir)?), Arc::new(FileRolloutStore::new(dir.join(".rollouts"))?)));
-        }
-    }
-    let store_dir = file_url(store, "store")?;
-    Ok((
-        basic_leadership(leadership, name)?,
-        Arc::new(FileStore::new(&store_dir)?),
-        Arc::new(FileRolloutStore::new(store_dir.join(".rollouts"))?),
-    ))
-}
-
 async fn start(
     ctx: &Context,
     name: &str,
@@ -239,7 +132,7 @@ async fn start(
     host: &[String],
     opts: &BuiltinOptions,
 ) -> Result<()> {
-    let (leadership, store, rollouts) = backends(name, leadership, store).await?;
+    let Backends { leadership, store, rollouts } = infrakit_manager::open::open(name, leadership, store).await?;
     let mut servers = Vec::new();
     for kind in host {
         let server = builtins::server(kind, kind, opts, ctx).await?.serve(ctx.discovery.dir()).await?;
