@@ -86,7 +86,7 @@ pub fn wait_for_sockets(plugins: &Path, names: &[&str]) {
     panic!("sockets {names:?} did not appear in {}", plugins.display());
 }
 
-/// Runs the CLI with the plugins directory set; returns its output.
+/// Runs the CLI with the plugins directory set; returns its output (killed after 5 minutes).
 pub fn cli(plugins: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     use std::io::Write;
     let mut child = Command::new(infrakit_bin())
@@ -102,7 +102,19 @@ pub fn cli(plugins: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         input.write_all(text.as_bytes()).expect("write stdin");
     }
     drop(input);
-    child.wait_with_output().expect("wait infrakit")
+    // A call that hangs (a plugin that stopped answering) is killed after 5 minutes, so the test fails, not hangs.
+    let pid = child.id();
+    let (done, watched) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = watched.recv_timeout(Duration::from_secs(300)) {
+            eprintln!("infrakit (pid {pid}) did not finish within 5 minutes: killed");
+            let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
+        }
+    });
+    let out = child.wait_with_output().expect("wait infrakit");
+    let _ = done.send(());
+    let _ = watchdog.join();
+    out
 }
 
 /// Runs the CLI and returns stdout, failing the test with stderr when it fails.
