@@ -38,8 +38,20 @@ fn cluster() -> Option<&'static str> {
         .as_deref()
 }
 
+/// A free port below the kernel's ephemeral range (32768 and up here), so that no outgoing connection (etcd's own
+/// peer connections, etcdctl's) can take it between the moment it is chosen and the moment a member binds it: a port
+/// from `bind(:0)` is an ephemeral one, and such a race once left a member unable to start.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 1_000) as u16 * 10;
+    for _ in 0..2_000 {
+        let port = base + NEXT.fetch_add(1, Ordering::SeqCst) % 2_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {base}..{}", base + 2_000);
 }
 
 fn etcd_installed() -> bool {
@@ -107,7 +119,9 @@ fn start_cluster() -> Option<(String, Vec<Child>)> {
     if !etcd_installed() {
         return None;
     }
-    let base = std::env::temp_dir().join(format!("infrakit-etcd-{}", std::process::id()));
+    // Named by process and time: a later run that gets the same PID must not erase this one's logs.
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let base = std::env::temp_dir().join(format!("infrakit-etcd-{}-{stamp}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     println!("etcd cluster: data and logs in {}", base.display());
     let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
