@@ -1,8 +1,6 @@
 //! Time as the controller sees it: milliseconds from an injected clock, so tests are deterministic and rollout state
 //! can be persisted and resumed by another process.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 /// Milliseconds since the UNIX epoch (system clock) or since the start of a test (manual clock).
 pub type Millis = u64;
 
@@ -22,24 +20,23 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that only moves when told to.
-#[derive(Debug, Default)]
-pub struct ManualClock(AtomicU64);
+/// Time as tokio's clock tells it, from `start` at the moment it was made: on paused tokio time (tests), the
+/// controller's clock moves exactly as its timers do.
+#[derive(Debug, Clone, Copy)]
+pub struct TokioClock {
+    origin: tokio::time::Instant,
+    start: Millis,
+}
 
-impl ManualClock {
-    /// A clock at `start`.
-    pub fn new(start: Millis) -> ManualClock {
-        ManualClock(AtomicU64::new(start))
-    }
-
-    /// Moves time forward by `ms`.
-    pub fn advance(&self, ms: Millis) {
-        self.0.fetch_add(ms, Ordering::SeqCst);
+impl TokioClock {
+    /// A clock that reads `start` now.
+    pub fn new(start: Millis) -> TokioClock {
+        TokioClock { origin: tokio::time::Instant::now(), start }
     }
 }
 
-impl Clock for ManualClock {
+impl Clock for TokioClock {
     fn now(&self) -> Millis {
-        self.0.load(Ordering::SeqCst)
+        self.start + self.origin.elapsed().as_millis() as Millis
     }
 }

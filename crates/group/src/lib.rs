@@ -1,13 +1,15 @@
 //! The group controller: keeps groups of instances converged to their specs.
 //!
 //! - [`plan`]: the pure planner; [`reconciler`]: the state machine around it (members, intent ledger, rollout).
-//! - [`supervisor`]: the async loop per group that observes through the plugins, plans, and executes with bounded
-//!   concurrency, reacting to pushed changes at once and resyncing on a jittered interval.
+//! - [`supervisor`]: the async loop per group that observes through the plugins, plans, and hands actions to the
+//!   [`executor`] (bounded concurrency, a time limit each), reacting to pushed changes at once and resyncing on a
+//!   jittered interval; [`health`] checks run beside it.
 //! - [`plugin`]: the `Group` plugin (`Group/0.1.0`) over all supervised groups.
 
 pub mod clock;
 pub mod config;
 pub mod dry_run;
+pub mod executor;
 pub mod explain;
 pub mod health;
 pub mod model;

@@ -139,7 +139,7 @@ impl GroupPlugin {
             };
             match outcome {
                 Ok(()) | Err(Error::NotFound(_)) => {}
-                Err(Error::Remote(m)) if crate::supervisor::says_not_found(&m) => {}
+                Err(Error::Remote(m)) if crate::executor::says_not_found(&m) => {}
                 Err(e) => failed.push(format!("{id} ({plugin}): {e}")),
             }
         }

@@ -3,20 +3,22 @@
 
 use crate::clock::Clock;
 use crate::config::GroupConfig;
+pub use crate::executor::execute;
+use crate::executor::{Executor, Target};
 use crate::health::HealthChecks;
 use crate::model::{Action, InFlight, Outcome};
 use crate::reconciler::{Reconciler, Status};
 use crate::retired::Retired;
 use crate::rollout::{Rollout, RolloutStore};
-use infrakit_spi::flavor::{Flavor, Index};
-use infrakit_spi::hash::{CONFIG_SHA_TAG, GROUP_TAG, LOGICAL_ID_TAG};
-use infrakit_spi::instance::{Changes, Description, Id, Instance, Spec, Tags};
+use infrakit_spi::flavor::Flavor;
+use infrakit_spi::hash::GROUP_TAG;
+use infrakit_spi::instance::{Changes, Description, Id, Instance, Tags};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch, Semaphore};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio_stream::StreamExt;
 
 /// Tuning of the loop.
@@ -250,8 +252,7 @@ struct Loop {
     current_lag: u64,
     /// Which retired config listed an instance (instances of the current plugin are not in here).
     owners: HashMap<Id, Arc<GroupConfig>>,
-    ctx: ActionCtx,
-    actions: tokio::task::JoinSet<()>,
+    executor: Executor,
     /// What the store holds of the ledger (see [`InFlight`]).
     saved: InFlight,
 }
@@ -264,11 +265,7 @@ async fn run(
     saved: InFlight,
 ) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Outcome>();
-    let ctx = ActionCtx {
-        permits: Arc::new(Semaphore::new(deps.options.max_parallel.max(1))),
-        done: done_tx,
-        stopping: Arc::new(std::sync::atomic::AtomicBool::new(false)),
-    };
+    let executor = Executor::new(&deps.options, deps.guard.clone(), done_tx);
     let mut retired = Retired::default();
     retired.restore(&saved.retired, recon.config());
     retired.from_rollout(recon.rollout(), recon.config());
@@ -285,8 +282,7 @@ async fn run(
         instances: HashMap::new(),
         current_lag: deps.options.listing_grace.as_millis() as u64,
         owners: HashMap::new(),
-        ctx,
-        actions: tokio::task::JoinSet::new(),
+        executor,
         saved,
     };
     let mut changes: Option<Changes> = None;
@@ -337,7 +333,7 @@ async fn run(
                 sink(spec);
             }
         }
-        while lp.actions.try_join_next().is_some() {}
+        lp.executor.reap();
         if recon.rollout() != persisted.as_ref() {
             let saved = match recon.rollout() {
                 Some(r) => deps.store.save(r).await,
@@ -367,9 +363,7 @@ async fn run(
                         None => return,
                         Some(Command::Stop(ack)) => {
                             // Nothing new starts; what is in flight finishes, so no create lands after the stop.
-                            lp.ctx.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
-                            let drain = async { while lp.actions.join_next().await.is_some() {} };
-                            if tokio::time::timeout(Duration::from_secs(30), drain).await.is_err() {
+                            if !lp.executor.drain(Duration::from_secs(30)).await {
                                 tracing::warn!(group = %gid, "actions still running 30 s after the stop");
                             }
                             // The answers that came in are recorded, so the next controller knows the IDs.
@@ -443,13 +437,6 @@ async fn sleep_until_millis(at: Option<u64>, clock: &dyn Clock) {
         Some(at) => tokio::time::sleep(Duration::from_millis(at.saturating_sub(clock.now()).max(1))).await,
         None => std::future::pending().await,
     }
-}
-
-/// What a spawned action needs.
-struct ActionCtx {
-    permits: Arc<Semaphore>,
-    done: mpsc::UnboundedSender<Outcome>,
-    stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Loop {
@@ -609,139 +596,12 @@ impl Loop {
                 (None, Some(i)) => (i, flavor.clone(), current.clone()),
                 (None, None) => (instance.clone(), flavor.clone(), current.clone()),
             };
-            let ctx = &self.ctx;
-            let (done, permits, stopping, guard) =
-                (ctx.done.clone(), ctx.permits.clone(), ctx.stopping.clone(), deps.guard.clone());
-            let limit = deps.options.action_timeout;
             let desc = match &action {
                 Action::Destroy { id, .. } => descs.get(id).map(|d| (*d).clone()),
                 _ => None,
             };
-            self.actions.spawn(async move {
-                let Ok(_permit) = permits.acquire_owned().await else { return };
-                // Checked again once it may run: a replica that lost leadership, or a stopped group, sends nothing.
-                let refused =
-                    stopping.load(std::sync::atomic::Ordering::SeqCst) || guard.is_some_and(|may_act| !may_act());
-                let outcome = if refused {
-                    refusal(&action)
-                } else {
-                    match tokio::time::timeout(
-                        limit,
-                        execute(action.clone(), &cfg, instance.as_ref(), flavor.as_ref(), desc),
-                    )
-                    .await
-                    {
-                        Ok(o) => o,
-                        Err(_) => timed_out(&action, limit),
-                    }
-                };
-                let _ = done.send(outcome);
-            });
+            self.executor.send(action, Target { instance, flavor, cfg, desc });
         }
         Ok(wake_at)
-    }
-}
-
-/// The outcome of an action that was not sent.
-fn refusal(action: &Action) -> Outcome {
-    let why = "not sent: the group stopped or this replica may not act".to_string();
-    match action {
-        Action::Provision { intent, .. } => Outcome::ProvisionFailed { intent: *intent, error: why },
-        Action::Destroy { id, .. } => Outcome::DestroyFailed { id: id.clone(), error: why },
-        Action::Label { id, .. } => Outcome::Labeled { id: id.clone() },
-    }
-}
-
-/// The outcome of an action that took too long (a create may still land).
-fn timed_out(action: &Action, limit: Duration) -> Outcome {
-    let why = format!("no answer within {limit:?}");
-    match action {
-        Action::Provision { intent, .. } => Outcome::ProvisionUnknown { intent: *intent, error: why },
-        Action::Destroy { id, .. } => Outcome::DestroyFailed { id: id.clone(), error: why },
-        Action::Label { id, .. } => Outcome::Labeled { id: id.clone() },
-    }
-}
-
-/// True for the messages plugins that carry no error kind use for "no such instance" (Go's file plugin: "no such
-/// file or directory"; Docker: "No such container"; others: "... not found").
-pub(crate) fn says_not_found(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    m.contains("not found") || m.contains("no such")
-}
-
-/// Sends one action to the plugins.
-pub async fn execute(
-    action: Action,
-    cfg: &GroupConfig,
-    instance: &dyn Instance,
-    flavor: &dyn Flavor,
-    desc: Option<Description>,
-) -> Outcome {
-    match action {
-        Action::Provision { intent, logical_id, attachments } => {
-            let mut tags: Tags =
-                [(GROUP_TAG.to_string(), cfg.id().0.clone()), (CONFIG_SHA_TAG.to_string(), cfg.hash.clone())].into();
-            if let Some(l) = &logical_id {
-                tags.insert(LOGICAL_ID_TAG.to_string(), l.0.clone());
-            }
-            let sequence = match &logical_id {
-                Some(l) => cfg.allocation.logical_ids.iter().position(|x| x == l).unwrap_or(0) as u64,
-                None => intent,
-            };
-            let spec = Spec {
-                properties: cfg.instance.properties.clone(),
-                tags,
-                init: String::new(),
-                logical_id,
-                attachments,
-            };
-            let index = Index { group: cfg.id().0.clone(), sequence };
-            let prepared = flavor.prepare(cfg.flavor.properties.as_ref(), spec, &cfg.allocation_method(), &index).await;
-            let result = match prepared {
-                Ok(spec) => instance.provision(spec).await,
-                Err(e) => Err(Error::failed(format!("flavor {} Prepare: {e}", cfg.flavor.plugin))),
-            };
-            match result {
-                Ok(id) => {
-                    tracing::info!(group = %cfg.id(), instance = %id, "provisioned");
-                    Outcome::Provisioned { intent, id }
-                }
-                Err(e @ Error::Unavailable(_)) => {
-                    // No answer: the create may have landed (or land later). Its slot stays taken a while.
-                    tracing::warn!(group = %cfg.id(), error = %e, "provision got no answer");
-                    Outcome::ProvisionUnknown { intent, error: e.to_string() }
-                }
-                Err(e) => {
-                    tracing::warn!(group = %cfg.id(), error = %e, "provision failed");
-                    Outcome::ProvisionFailed { intent, error: e.to_string() }
-                }
-            }
-        }
-        Action::Destroy { id, reason } => {
-            if let Some(d) = &desc {
-                if let Err(e) = flavor.drain(cfg.flavor.properties.as_ref(), d).await {
-                    tracing::warn!(group = %cfg.id(), instance = %id, error = %e, "drain failed; destroying anyway");
-                }
-            }
-            match instance.destroy(&id).await {
-                Ok(()) => {
-                    tracing::info!(group = %cfg.id(), instance = %id, %reason, "destroyed");
-                    Outcome::Destroyed { id }
-                }
-                Err(Error::NotFound(_)) => Outcome::Destroyed { id },
-                // InfraKit v0.5's plugins send only a message: one that says the instance does not exist is success.
-                Err(Error::Remote(m)) if says_not_found(&m) => Outcome::Destroyed { id },
-                Err(e) => {
-                    tracing::warn!(group = %cfg.id(), instance = %id, error = %e, "destroy failed; will retry");
-                    Outcome::DestroyFailed { id, error: e.to_string() }
-                }
-            }
-        }
-        Action::Label { id, tags } => {
-            if let Err(e) = instance.label(&id, &tags).await {
-                tracing::warn!(group = %cfg.id(), instance = %id, error = %e, "label failed");
-            }
-            Outcome::Labeled { id }
-        }
     }
 }
