@@ -47,7 +47,7 @@ pub struct BuiltinOptions {
     #[arg(long, default_value_t = 24)]
     pub prefix: u8,
     /// The group controller's safety-net resync interval; pushed changes are handled at once regardless.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = infrakit_spi::duration::parse)]
     pub poll_interval: std::time::Duration,
     /// At most this many creates and destroys at once per group.
     #[arg(long, default_value_t = 32)]
@@ -56,10 +56,6 @@ pub struct BuiltinOptions {
     /// `Size: 100000000` is refused instead of exhausting memory.
     #[arg(long, default_value_t = 100_000)]
     pub max_group_size: u64,
-}
-
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    infrakit_group::config::parse_duration(s).map(std::time::Duration::from_millis)
 }
 
 /// `$INFRAKIT_HOME`, else `~/.infrakit`.

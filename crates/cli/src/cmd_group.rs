@@ -89,7 +89,7 @@ enum Sub {
         /// The group ID.
         id: String,
         /// Refresh interval.
-        #[arg(long, default_value = "500ms", value_parser = parse_duration)]
+        #[arg(long, default_value = "500ms", value_parser = infrakit_spi::duration::parse)]
         every: Duration,
         /// Stop after this many refreshes (0: until Ctrl-C).
         #[arg(long, default_value_t = 0)]
@@ -119,10 +119,6 @@ enum Sub {
         /// The group ID.
         id: String,
     },
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    infrakit_group::config::parse_duration(s).map(Duration::from_millis)
 }
 
 /// A group spec file: one spec, or InfraKit's manager format (a list of `{"Plugin","Properties":<spec>}`).

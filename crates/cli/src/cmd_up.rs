@@ -38,7 +38,7 @@ pub struct UpCmd {
     #[arg(long)]
     no_view: bool,
     /// Stop by itself after this long (for demos and scripts), as if Ctrl-C were pressed.
-    #[arg(long, value_parser = parse_duration)]
+    #[arg(long, value_parser = infrakit_spi::duration::parse)]
     r#for: Option<Duration>,
     #[command(flatten)]
     template: crate::cmd_template::TemplateFlags,
@@ -54,10 +54,6 @@ pub struct DownCmd {
     opts: BuiltinOptions,
     #[command(flatten)]
     template: crate::cmd_template::TemplateFlags,
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    infrakit_group::config::parse_duration(s).map(Duration::from_millis)
 }
 
 fn store_dir() -> PathBuf {

@@ -58,34 +58,9 @@ impl<'de> Deserialize<'de> for Quantity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Duration(pub Millis);
 
-/// Parses Go-style durations: sequences of a number and a unit (`ms`, `s`, `m`, `h`).
+/// Parses a Go duration ([`infrakit_spi::duration::parse`]) into milliseconds.
 pub fn parse_duration(s: &str) -> std::result::Result<Millis, String> {
-    let s = s.trim();
-    if s == "0" {
-        return Ok(0);
-    }
-    let mut total = 0f64;
-    let mut rest = s;
-    if rest.is_empty() {
-        return Err("empty duration".into());
-    }
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let (num, tail) = rest.split_at(num_len);
-        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
-        let (unit, tail) = tail.split_at(unit_len);
-        let n: f64 = num.parse().map_err(|_| format!("{s:?} is not a duration like \"10s\""))?;
-        let scale = match unit {
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            _ => return Err(format!("{s:?}: unknown unit {unit:?} (use ms, s, m or h)")),
-        };
-        total += n * scale;
-        rest = tail;
-    }
-    Ok(total.round() as Millis)
+    infrakit_spi::duration::parse(s).map(|d| d.as_millis() as Millis)
 }
 
 impl<'de> Deserialize<'de> for Duration {

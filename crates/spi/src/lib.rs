@@ -2,6 +2,7 @@
 //! traits (`Instance`, `Flavor`, `Group`, `Metadata`), the config hash and the error type. No I/O lives here.
 
 pub mod any;
+pub mod duration;
 pub mod error;
 pub mod flavor;
 pub mod gojson;

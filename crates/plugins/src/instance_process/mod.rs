@@ -55,22 +55,8 @@ pub struct ProcessProperties {
 fn duration(field: &str, value: &Option<String>, default_ms: u64) -> Result<Duration> {
     match value {
         None => Ok(Duration::from_millis(default_ms)),
-        Some(s) => parse_duration(s).map_err(|e| Error::invalid(format!("Properties.{field}"), e)),
+        Some(s) => infrakit_spi::duration::parse(s).map_err(|e| Error::invalid(format!("Properties.{field}"), e)),
     }
-}
-
-/// Parses `"500ms"`, `"5s"`, `"1m"`.
-fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
-    let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len()));
-    let n: f64 = num.parse().map_err(|_| format!("{s:?} is not a duration like \"5s\""))?;
-    let ms = match unit {
-        "ms" => n,
-        "s" => n * 1000.0,
-        "m" => n * 60_000.0,
-        _ => return Err(format!("{s:?}: use ms, s or m")),
-    };
-    Ok(Duration::from_millis(ms as u64))
 }
 
 impl ProcessProperties {
