@@ -165,9 +165,7 @@ impl FileRolloutStore {
     }
 
     fn path_of(&self, group: &GroupId, suffix: &str) -> std::path::PathBuf {
-        let name: String =
-            group.0.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
-        self.dir.join(format!("{name}{suffix}"))
+        self.dir.join(format!("{}{suffix}", infrakit_spi::names::file_safe(&group.0)))
     }
 
     async fn write_json(&self, path: std::path::PathBuf, body: Vec<u8>) -> Result<()> {

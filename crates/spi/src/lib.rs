@@ -11,6 +11,7 @@ pub mod hash;
 pub mod instance;
 pub mod lookup;
 pub mod metadata;
+pub mod names;
 pub mod nullable;
 pub mod plugin;
 

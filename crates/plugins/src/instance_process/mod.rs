@@ -87,8 +87,7 @@ fn address_of(lid: &LogicalId, network: &Network) -> Result<Option<std::net::Ipv
 
 /// A volume's directory name: the attachment ID with anything but `[A-Za-z0-9._-]` replaced.
 fn volume_dir_name(id: &str) -> String {
-    let clean: String =
-        id.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+    let clean = infrakit_spi::names::file_safe(id);
     if clean.is_empty() || clean.starts_with('.') {
         format!("v{clean}")
     } else {
@@ -192,12 +191,7 @@ impl ProcessInstance {
                 adopted.get(&Id(id.clone())).is_some_and(|r| r.pid == pid || procs::start_ticks(pid) == Some(r.ticks));
             let in_group = adopted.values().any(|r| {
                 // A child of an adopted instance's shell carries the marker too.
-                std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                    .ok()
-                    .and_then(|s| s.rfind(')').map(|i| s[i + 2..].split_whitespace().nth(2).map(str::to_string)))
-                    .flatten()
-                    .and_then(|pgid| pgid.parse::<i32>().ok())
-                    == Some(r.pid)
+                procs::stat(pid).map(|s| s.pgid) == Some(r.pid)
             });
             if !known && !in_group {
                 tracing::warn!(pid, instance = %id, "stopping an orphan: a process this plugin started but has no record of");

@@ -1,23 +1,43 @@
-//! Processes: start a command in its own session (so it outlives the plugin), tell whether a PID is still the
-//! process we started, wait for it to exit, stop its whole process group.
+//! Processes: tell whether a PID is still the process we started, wait for it to exit, stop its whole process group
+//! (each instance is a command started in a process group of its own, so it outlives the plugin).
 
 use std::path::Path;
 use std::time::Duration;
 
-/// The start time of a process in clock ticks since boot (`/proc/<pid>/stat` field 22): with the PID, it identifies
-/// a process even after the PID is reused.
-pub fn start_ticks(pid: i32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+/// What this plugin reads of `/proc/<pid>/stat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    /// The state letter (field 3): `R`, `S`, `Z` for a zombie...
+    pub state: char,
+    /// The process group (field 5).
+    pub pgid: i32,
+    /// The start time in clock ticks since boot (field 22): with the PID, it identifies a process even after the
+    /// PID is reused.
+    pub start_ticks: u64,
+}
+
+/// Reads `/proc/<pid>/stat`; `None` when the process is gone.
+pub fn stat(pid: i32) -> Option<Stat> {
+    parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+fn parse_stat(text: &str) -> Option<Stat> {
     // The command name (field 2) may hold spaces and parentheses: fields are counted after its closing one.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = text.get(text.rfind(')')? + 2..)?.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let pgid = fields.nth(1)?.parse().ok()?;
+    let start_ticks = fields.nth(16)?.parse().ok()?;
+    Some(Stat { state, pgid, start_ticks })
+}
+
+/// The start time of a process in clock ticks since boot (see [`Stat::start_ticks`]).
+pub fn start_ticks(pid: i32) -> Option<u64> {
+    stat(pid).map(|s| s.start_ticks)
 }
 
 /// True when `pid` runs and is not a zombie.
 fn running(pid: i32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
-    let state = stat.rfind(')').and_then(|i| stat[i + 2..].chars().next());
-    !matches!(state, Some('Z') | Some('X') | None)
+    stat(pid).is_some_and(|s| !matches!(s.state, 'Z' | 'X'))
 }
 
 /// True when the process `pid` that started at `ticks` is still running.
@@ -105,5 +125,17 @@ mod tests {
         assert!(alive(me, t));
         assert!(!alive(me, t + 1), "a reused PID has another start time");
         assert!(!alive(0, 0) && !alive(-1, 0));
+        // Read as the original field 22 parser read it.
+        let stat = std::fs::read_to_string(format!("/proc/{me}/stat")).expect("stat");
+        let field22: u64 =
+            stat[stat.rfind(')').expect(")") + 2..].split_whitespace().nth(19).expect("22").parse().expect("n");
+        assert_eq!(t, field22);
+    }
+
+    #[test]
+    fn stat_fields_after_a_command_name_with_spaces_and_parentheses() {
+        let line = "4242 (my (odd) cmd) S 1 4240 4240 0 -1 4194560 120 0 0 0 1 2 0 0 20 0 1 0 987654 1234 56";
+        assert_eq!(parse_stat(line), Some(Stat { state: 'S', pgid: 4240, start_ticks: 987654 }));
+        assert_eq!(parse_stat("garbage"), None);
     }
 }
