@@ -347,7 +347,7 @@ async fn run(
         let members = recon.members().iter().map(|m| m.desc.clone()).collect();
         snap_tx.send_replace(Arc::new(Snapshot {
             config: recon.config().clone(),
-            retired: lp.retired.configs().iter().map(|c| c.as_ref().clone()).collect(),
+            retired: lp.retired.to_configs(),
             members,
             status: recon.status(),
             passes,
@@ -378,7 +378,7 @@ async fn run(
                             }
                             let _ = ack.send(Stopped {
                                 config: recon.config().clone(),
-                                retired: lp.retired.configs().iter().map(|c| c.as_ref().clone()).collect(),
+                                retired: lp.retired.to_configs(),
                                 in_flight,
                             });
                             return;
@@ -443,7 +443,8 @@ impl Loop {
     /// The listing grace: the longest lag any instance plugin of the group declares (a former plugin's creates
     /// may still be waited for).
     fn grace(&self) -> u64 {
-        self.retired_plugins.values().map(|(_, lag)| *lag).fold(self.current_lag, u64::max)
+        let retired = self.retired_plugins.iter().filter(|(name, _)| self.retired.contains(name));
+        retired.map(|(_, (_, lag))| *lag).fold(self.current_lag, u64::max)
     }
 
     /// What must outlive this controller: the ledger's creates and unlisted instances, and the retired specs.
