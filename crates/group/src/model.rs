@@ -258,11 +258,17 @@ pub struct DestroyIntent {
     pub state: DestroyState,
     /// Its logical ID (a pet's replacement waits until it is gone).
     pub logical_id: Option<LogicalId>,
-    /// True for an instance the listing never showed (see [`DestroyReason::NeverListed`]): its absence from the
-    /// listing proves nothing, so the intent is cleared only when the plugin confirms the destroy.
-    pub unlisted: bool,
-    /// For an unlisted instance, the plugin that made it (the destroy goes there).
-    pub plugin: Option<Name>,
+    /// For an instance the listing never showed (see [`DestroyReason::NeverListed`]), the plugin that made it: the
+    /// destroy goes there, and since its absence from the listing proves nothing, the intent is cleared only when
+    /// the plugin confirms the destroy.
+    pub unlisted_in: Option<Name>,
+}
+
+impl DestroyIntent {
+    /// True for an instance the listing never showed.
+    pub fn is_unlisted(&self) -> bool {
+        self.unlisted_in.is_some()
+    }
 }
 
 /// The intent ledger: every create and destroy is recorded before it is sent and cleared only when the listing
@@ -284,7 +290,7 @@ pub struct Ledger {
     /// Instances that died young (a crash loop), counted in waves for back-off.
     pub crashes: Waves,
     /// Creates given up because no listing showed them (a listing that lags past its grace), counted likewise.
-    pub unlisted: Waves,
+    pub never_listed: Waves,
     next_intent: u64,
 }
 
@@ -354,7 +360,7 @@ impl Ledger {
     fn never_listed(&mut self, error: String, started: Millis, now: Millis) {
         self.last_create_error = Some(error);
         // A replacement planned in the pass that gave up the first is sent at `now` itself: it counts.
-        if let Some(wait) = self.unlisted.loss(started, now.saturating_sub(1), now) {
+        if let Some(wait) = self.never_listed.loss(started, now.saturating_sub(1), now) {
             self.create_not_before = self.create_not_before.max(now + wait);
         }
     }
@@ -378,7 +384,7 @@ impl Ledger {
     pub fn failures(&self) -> u32 {
         self.create_failures
             .saturating_add(self.crashes.failures.saturating_sub(1))
-            .saturating_add(self.unlisted.failures.saturating_sub(1))
+            .saturating_add(self.never_listed.failures.saturating_sub(1))
     }
 
     /// True when nothing is in flight.
@@ -427,8 +433,7 @@ impl Ledger {
                             .get(id)
                             .and_then(|d| d.logical_id.clone())
                             .or_else(|| logical_of(id)),
-                        unlisted: self.destroying.get(id).is_some_and(|d| d.unlisted),
-                        plugin: self.destroying.get(id).and_then(|d| d.plugin.clone()),
+                        unlisted_in: self.destroying.get(id).and_then(|d| d.unlisted_in.clone()),
                     },
                 );
             }
@@ -438,8 +443,9 @@ impl Ledger {
         }
     }
 
-    /// Records how an action ended.
-    pub fn complete(&mut self, outcome: &Outcome, now: Millis) {
+    /// Records how an action ended; a create with no answer keeps its slot for `grace` (the listing grace in
+    /// force) plus [`UNANSWERED_HOLD_MS`].
+    pub fn complete(&mut self, outcome: &Outcome, now: Millis, grace: Millis) {
         match outcome {
             Outcome::Provisioned { intent, id } => {
                 if let Some(c) = self.creating.get_mut(intent) {
@@ -454,7 +460,7 @@ impl Ledger {
                 self.create_failed(error.clone(), now);
             }
             Outcome::ProvisionUnknown { intent, error } => {
-                self.provision_unknown(*intent, error, now + LISTING_GRACE_MS, now);
+                self.provision_unknown(*intent, error, now + grace + UNANSWERED_HOLD_MS, now);
             }
             Outcome::Destroyed { id } => {
                 if let Some(d) = self.destroying.get_mut(id) {
@@ -500,21 +506,22 @@ impl Ledger {
                 failures: 0,
                 state: DestroyState::Failed { retry_at: now },
                 logical_id,
-                unlisted: true,
-                plugin: Some(plugin),
+                unlisted_in: Some(plugin),
             });
         }
+        // A confirmed destroy, or a label, may take this long to show in the listing (at least the default grace).
+        let linger = grace.max(LISTING_GRACE_MS);
         self.destroying.retain(|id, d| {
             if !listed(id) {
                 return matches!(d.state, DestroyState::InFlight)
-                    || (d.unlisted && matches!(d.state, DestroyState::Failed { .. }));
+                    || (d.is_unlisted() && matches!(d.state, DestroyState::Failed { .. }));
             }
             match d.state {
-                DestroyState::Done { at } => now.saturating_sub(at) < grace.max(LISTING_GRACE_MS),
+                DestroyState::Done { at } => now.saturating_sub(at) < linger,
                 _ => true,
             }
         });
-        self.labeling.retain(|id, at| listed(id) && now.saturating_sub(*at) < grace.max(LISTING_GRACE_MS));
+        self.labeling.retain(|id, at| listed(id) && now.saturating_sub(*at) < linger);
     }
 
     /// When the next unlisted create is given up (a pass must run then).
@@ -545,10 +552,10 @@ impl Ledger {
             unlisted: self
                 .destroying
                 .iter()
-                .filter(|(_, d)| d.unlisted)
+                .filter(|(_, d)| d.is_unlisted())
                 .map(|(id, d)| UnlistedInstance {
                     id: id.clone(),
-                    plugin: d.plugin.clone(),
+                    plugin: d.unlisted_in.clone(),
                     logical_id: d.logical_id.clone(),
                 })
                 .collect(),
@@ -583,8 +590,7 @@ impl Ledger {
                     failures: 0,
                     state: DestroyState::Failed { retry_at: now },
                     logical_id: u.logical_id,
-                    unlisted: true,
-                    plugin: Some(u.plugin.unwrap_or_else(|| plugin.clone())),
+                    unlisted_in: Some(u.plugin.unwrap_or_else(|| plugin.clone())),
                 },
             );
         }

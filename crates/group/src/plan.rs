@@ -70,7 +70,7 @@ pub fn plan(input: Input<'_>) -> Plan {
     // never listed is destroyed by ID the same way (it is not a member, but it may well exist).
     for (id, d) in &ledger.destroying {
         let due = matches!(d.state, DestroyState::Failed { retry_at } if now >= retry_at);
-        if due && (d.unlisted || members.binary_search_by(|m| m.id().cmp(id)).is_ok()) {
+        if due && (d.is_unlisted() || members.binary_search_by(|m| m.id().cmp(id)).is_ok()) {
             out.destroy(id, d.reason);
         }
     }
@@ -98,8 +98,11 @@ pub fn plan(input: Input<'_>) -> Plan {
         .filter(|m| !matches!(ledger.destroying.get(m.id()).map(|d| d.state), Some(DestroyState::Done { .. })))
         .count() as u64
         + ledger.creating.len() as u64
-        + ledger.destroying.values().filter(|d| d.unlisted && !matches!(d.state, DestroyState::Done { .. })).count()
-            as u64;
+        + ledger
+            .destroying
+            .values()
+            .filter(|d| d.is_unlisted() && !matches!(d.state, DestroyState::Done { .. }))
+            .count() as u64;
 
     // Health: replace what has been unhealthy past its timeout, unless so many are sick that it is an outage.
     let grace = cfg.health.grace.0;
@@ -234,8 +237,9 @@ pub fn plan(input: Input<'_>) -> Plan {
     }
 
     let backing_off = now < ledger.create_not_before;
+    // Creates in flight are bounded: a huge shortfall is met in batches.
+    let batch = input.max_creates.max(1).saturating_sub(ledger.creating.len() as u64);
     if cfg.is_pets() {
-        let batch = input.max_creates.max(1).saturating_sub(ledger.creating.len() as u64);
         plan_pet_creates(cfg, members, &active, ledger, backing_off, batch, &mut out);
     } else {
         let keep = match &rollout {
@@ -247,7 +251,6 @@ pub fn plan(input: Input<'_>) -> Plan {
         let live_for_create = current + outdated_kept + ledger.creating.len() as u64;
         let want = n.saturating_sub(live_for_create);
         let room = (n + surge).saturating_sub(occupied);
-        let batch = input.max_creates.max(1).saturating_sub(ledger.creating.len() as u64);
         let creates = want.min(room).min(batch);
         if creates > 0 && backing_off {
             out.notes.push(format!(

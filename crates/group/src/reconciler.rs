@@ -275,12 +275,8 @@ impl Reconciler {
     /// Records how an action ended. A create that got no answer keeps its slot for the listing grace plus
     /// [`crate::model::UNANSWERED_HOLD_MS`].
     pub fn complete(&mut self, outcome: &Outcome, now: Millis) {
-        if let Outcome::ProvisionUnknown { intent, error } = outcome {
-            let until = now + self.listing_grace() + crate::model::UNANSWERED_HOLD_MS;
-            self.ledger.provision_unknown(*intent, error, until, now);
-            return;
-        }
-        self.ledger.complete(outcome, now);
+        let grace = self.listing_grace();
+        self.ledger.complete(outcome, now, grace);
     }
 
     /// Applies a new spec. A changed config hash starts a rollout that remembers the previous spec for rollback;

@@ -489,7 +489,7 @@ impl Loop {
                 .map_err(|_| Error::Unavailable(format!("listing instances of former plugin {name} timed out")))??;
             let ledger = recon.ledger();
             let pending = ledger.creating.values().any(|c| c.plugin == name)
-                || ledger.destroying.values().any(|d| d.plugin.as_ref() == Some(&name));
+                || ledger.destroying.values().any(|d| d.unlisted_in.as_ref() == Some(&name));
             if found.is_empty() && !pending {
                 tracing::info!(group = %cfg.id(), plugin = %name, "no instances left in the former plugin");
                 self.retired.forget(&name);
@@ -506,7 +506,7 @@ impl Loop {
 
     /// The instance plugin that made an unlisted instance, when it is not the current one.
     async fn maker_of(&mut self, recon: &Reconciler, id: &Id) -> Option<Arc<dyn Instance>> {
-        let plugin = recon.ledger().destroying.get(id).and_then(|d| d.plugin.clone())?;
+        let plugin = recon.ledger().destroying.get(id).and_then(|d| d.unlisted_in.clone())?;
         if plugin == recon.config().instance.plugin {
             return None;
         }
