@@ -104,9 +104,19 @@ fn timed_out(action: &Action, limit: Duration) -> Outcome {
     }
 }
 
+/// Destroys `id`: an instance that is already gone is success, whatever words its plugin uses for it.
+pub async fn destroy(instance: &dyn Instance, id: &infrakit_spi::instance::Id) -> Result<(), Error> {
+    match instance.destroy(id).await {
+        Ok(()) | Err(Error::NotFound(_)) => Ok(()),
+        // InfraKit v0.5's plugins send only a message: one that says the instance does not exist is success.
+        Err(Error::Remote(m)) if says_not_found(&m) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// True for the messages plugins that carry no error kind use for "no such instance" (Go's file plugin: "no such
 /// file or directory"; Docker: "No such container"; others: "... not found").
-pub(crate) fn says_not_found(message: &str) -> bool {
+fn says_not_found(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("not found") || m.contains("no such")
 }
@@ -165,14 +175,11 @@ pub async fn execute(
                     tracing::warn!(group = %cfg.id(), instance = %id, error = %e, "drain failed; destroying anyway");
                 }
             }
-            match instance.destroy(&id).await {
+            match destroy(instance, &id).await {
                 Ok(()) => {
                     tracing::info!(group = %cfg.id(), instance = %id, %reason, "destroyed");
                     Outcome::Destroyed { id }
                 }
-                Err(Error::NotFound(_)) => Outcome::Destroyed { id },
-                // InfraKit v0.5's plugins send only a message: one that says the instance does not exist is success.
-                Err(Error::Remote(m)) if says_not_found(&m) => Outcome::Destroyed { id },
                 Err(e) => {
                     tracing::warn!(group = %cfg.id(), instance = %id, error = %e, "destroy failed; will retry");
                     Outcome::DestroyFailed { id, error: e.to_string() }

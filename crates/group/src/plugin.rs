@@ -21,6 +21,14 @@ pub struct GroupPlugin {
     groups: Mutex<BTreeMap<Id, Supervisor>>,
 }
 
+/// Ok when nothing in `failed` (one line per instance that could not be destroyed), else one error listing them.
+fn not_destroyed(prefix: &str, what: &str, failed: Vec<String>) -> Result<()> {
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Error::failed(format!("{prefix}{} {what} could not be destroyed: {}", failed.len(), failed.join("; "))))
+}
+
 fn not_watched(id: &Id) -> Error {
     Error::NotFound(format!("Group '{id}' is not being watched"))
 }
@@ -114,15 +122,7 @@ impl GroupPlugin {
                 failed.push(format!("{id}: {error}"));
             }
         }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::failed(format!(
-                "group {id}: {} instance(s) could not be destroyed: {}",
-                failed.len(),
-                failed.join("; ")
-            )))
-        }
+        not_destroyed(&format!("group {id}: "), "instance(s)", failed)
     }
 
     /// Destroys, by ID, the instances a stopped group had made that no listing showed yet.
@@ -134,24 +134,14 @@ impl GroupPlugin {
         for (id, plugin) in made.chain(unlisted) {
             let plugin = plugin.unwrap_or_else(|| current.clone());
             let outcome = match self.deps.lookup.instance(&plugin).await {
-                Ok(instance) => instance.destroy(&id).await,
+                Ok(instance) => crate::executor::destroy(instance.as_ref(), &id).await,
                 Err(e) => Err(e),
             };
-            match outcome {
-                Ok(()) | Err(Error::NotFound(_)) => {}
-                Err(Error::Remote(m)) if crate::executor::says_not_found(&m) => {}
-                Err(e) => failed.push(format!("{id} ({plugin}): {e}")),
+            if let Err(e) = outcome {
+                failed.push(format!("{id} ({plugin}): {e}"));
             }
         }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::failed(format!(
-                "{} unlisted instance(s) could not be destroyed: {}",
-                failed.len(),
-                failed.join("; ")
-            )))
-        }
+        not_destroyed("", "unlisted instance(s)", failed)
     }
 
     /// The IDs of the groups being managed.
