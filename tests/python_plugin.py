@@ -76,8 +76,9 @@ def handler_for(methods):
                 if method is None:
                     raise KeyError('rpc: can\'t find method "%s"' % req.get("method"))
                 answer["result"] = method(req.get("params") or {})
-            except Exception as e:  # every failure is a JSON-RPC error, as in Go
-                answer["error"] = {"code": -32000, "message": str(e).strip("'\""), "data": None}
+            except Exception as e:  # every failure is a JSON-RPC error, as in Go (code -32000, the message verbatim)
+                message = str(e.args[0]) if e.args else str(e)
+                answer["error"] = {"code": -32000, "message": message, "data": None}
             out = (json.dumps(answer) + "\n").encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -5,7 +5,7 @@ use crate::output::print_json;
 use crate::Context;
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use infrakit_spi::flavor::{AllocationMethod, Index};
+use infrakit_spi::flavor::{AllocationMethod, Index, Prepare};
 use infrakit_spi::instance::{Description, Id, LogicalId, Spec};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::plugin::Name;
@@ -107,7 +107,7 @@ pub async fn run(cmd: FlavorCmd, ctx: &Context) -> Result<()> {
             let spec: Spec = read_json(&spec_file)?;
             let index = Index { group, sequence };
             let out = plugin
-                .prepare(Some(&props), spec, &allocation.method(), &index)
+                .prepare(Prepare { properties: Some(&props), spec, allocation: &allocation.method(), index: &index })
                 .await
                 .with_context(|| format!("{name} could not prepare {spec_file} with {flavor_file}"))?;
             print_json(&out)?;

@@ -7,15 +7,15 @@ use clap::{Args, Subcommand};
 use infrakit_rpc::clients::GroupClient;
 use infrakit_spi::group::{self, Group, GroupControl};
 use infrakit_spi::plugin::{self, Name};
+use infrakit_spi::status::GroupStatus;
 use infrakit_spi::Any;
 use std::time::Duration;
 
 /// `infrakit group ...`
 #[derive(Args)]
 pub struct GroupCmd {
-    /// The group plugin (or manager) to talk to.
-    #[arg(long, global = true, default_value = "group")]
-    name: String,
+    #[command(flatten)]
+    target: Target,
     #[command(subcommand)]
     cmd: Sub,
 }
@@ -155,28 +155,61 @@ async fn client(ctx: &Context, name: &str) -> Result<GroupClient> {
     Ok(GroupClient(ctx.registry.remote(&Name::new(name))?))
 }
 
+/// Where the entries of a `[{"Plugin","Properties"}]` list go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Each to the plugin it names (`group commit`).
+    ByPlugin,
+    /// All to the one named on the command line (`manager commit`: the replica stores and runs them all).
+    AllToName,
+}
+
+/// Commits the specs in `file` to the group plugin (or manager replica) `name`.
+pub async fn commit(
+    ctx: &Context,
+    name: &str,
+    file: &str,
+    pretend: bool,
+    output: Format,
+    template: &crate::cmd_template::TemplateFlags,
+    route: Route,
+) -> Result<()> {
+    let g = client(ctx, name).await?;
+    for (plugin, spec) in read_specs(file, name, template, ctx)? {
+        let elsewhere = route == Route::ByPlugin && plugin.as_str() != name;
+        let target = if elsewhere { Some(client(ctx, plugin.lookup()).await?) } else { None };
+        let id = spec.id.clone();
+        let commit = target
+            .as_ref()
+            .unwrap_or(&g)
+            .commit_group(spec, pretend)
+            .await
+            .with_context(|| format!("committing group {id}"))?;
+        if output == Format::Json {
+            print_json(&serde_json::json!({"ID": id, "Details": commit.details, "Plan": commit.plan}))?;
+        } else if pretend {
+            println!("Committing {id} would involve: {}", commit.details);
+        } else {
+            println!("Committed {id}: {}", commit.details);
+        }
+    }
+    Ok(())
+}
+
+/// Which group plugin or manager replica a verb talks to.
+#[derive(Args)]
+pub struct Target {
+    /// The group plugin or manager replica to talk to (its socket name).
+    #[arg(long, global = true, default_value = "group")]
+    pub name: String,
+}
+
 /// Runs a `group` subcommand.
 pub async fn run(cmd: GroupCmd, ctx: &Context) -> Result<()> {
-    let g = client(ctx, &cmd.name).await?;
+    let g = client(ctx, &cmd.target.name).await?;
     match cmd.cmd {
         Sub::Commit { file, pretend, output, template } => {
-            for (plugin, spec) in read_specs(&file, &cmd.name, &template, ctx)? {
-                let target = if plugin.as_str() == cmd.name { None } else { Some(client(ctx, plugin.lookup()).await?) };
-                let id = spec.id.clone();
-                let commit = target
-                    .as_ref()
-                    .unwrap_or(&g)
-                    .commit_group(spec, pretend)
-                    .await
-                    .with_context(|| format!("committing group {id}"))?;
-                if output == Format::Json {
-                    print_json(&serde_json::json!({"ID": id, "Details": commit.details, "Plan": commit.plan}))?;
-                } else if pretend {
-                    println!("Committing {id} would involve: {}", commit.details);
-                } else {
-                    println!("Committed {id}: {}", commit.details);
-                }
-            }
+            commit(ctx, &cmd.target.name, &file, pretend, output, &template, Route::ByPlugin).await?
         }
         Sub::Describe { id, quiet, output } => {
             let d = g.describe_group(&group::Id(id.clone())).await?;
@@ -185,10 +218,7 @@ pub async fn run(cmd: GroupCmd, ctx: &Context) -> Result<()> {
             } else if output == Format::Table {
                 // What the controller is doing (back-off, outage, rollout) comes first, when it can say.
                 if let Ok(status) = g.status(&group::Id(id.clone())).await {
-                    let s = status.to_value();
-                    for note in s["Status"]["notes"].as_array().into_iter().flatten() {
-                        println!("note: {}", note.as_str().unwrap_or_default());
-                    }
+                    status.counts.notes.iter().for_each(|note| println!("note: {note}"));
                 }
                 let rows: Vec<Vec<String>> = d
                     .instances
@@ -248,7 +278,7 @@ pub async fn run(cmd: GroupCmd, ctx: &Context) -> Result<()> {
             println!("Committed {id}: {}", commit.details);
         }
         Sub::Watch { id, every, count } => watch(&g, &id, every, count).await?,
-        Sub::Status { id } => print_json(&g.status(&group::Id(id)).await?.to_value())?,
+        Sub::Status { id } => print_json(&g.status(&group::Id(id)).await?)?,
         Sub::Pause { id } => {
             g.pause(&group::Id(id.clone())).await?;
             println!("Paused the rollout of {id}");
@@ -266,26 +296,28 @@ pub async fn run(cmd: GroupCmd, ctx: &Context) -> Result<()> {
 }
 
 /// Renders a group's status as a few lines of text.
-pub fn render_status(id: &str, status: &serde_json::Value, members: &[infrakit_spi::instance::Description]) -> String {
-    let s = &status["Status"];
+pub fn render_status(status: &GroupStatus, members: &[infrakit_spi::instance::Description]) -> String {
+    let s = &status.counts;
     let mut out = format!(
-        "group {id}  target {}  listed {}  current {}  healthy {}  creating {}  destroying {}  {}\n",
-        s["target"],
-        s["listed"],
-        s["current"],
-        s["healthy"],
-        s["creating"],
-        s["destroying"],
-        if s["converged"] == true { "converged" } else { "converging" }
+        "group {}  target {}  listed {}  current {}  healthy {}  creating {}  destroying {}  {}\n",
+        status.id,
+        s.target,
+        s.listed,
+        s.current,
+        s.healthy,
+        s.creating,
+        s.destroying,
+        if s.converged { "converged" } else { "converging" }
     );
-    if let Some(r) = s.get("rollout").filter(|r| !r.is_null()) {
-        out.push_str(&format!("rollout to {}: {}  replaced {}\n", r["to_hash"], r["state"], r["replaced"]));
+    if let Some(r) = &s.rollout {
+        let why = r.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        out.push_str(&format!("rollout to {}: {}{why}  replaced {}\n", r.to_hash, r.state, r.replaced));
     }
-    if let Some(err) = status.get("Error").filter(|e| !e.is_null()) {
+    if let Some(err) = &status.error {
         out.push_str(&format!("error: {err}\n"));
     }
-    for note in s["notes"].as_array().into_iter().flatten() {
-        out.push_str(&format!("note: {}\n", note.as_str().unwrap_or_default()));
+    for note in &s.notes {
+        out.push_str(&format!("note: {note}\n"));
     }
     out.push_str(&format!("{:<32} {:<16} {}\n", "INSTANCE", "LOGICAL", "CONFIG"));
     for m in members {
@@ -303,9 +335,9 @@ async fn watch(g: &GroupClient, id: &str, every: Duration, count: u64) -> Result
     let mut last = String::new();
     let mut n = 0u64;
     loop {
-        let status = g.status(&gid).await?.to_value();
+        let status = g.status(&gid).await?;
         let members = g.describe_group(&gid).await?.instances;
-        let text = render_status(id, &status, &members);
+        let text = render_status(&status, &members);
         if text != last || tty {
             if tty {
                 print!("\x1b[2J\x1b[H");

@@ -1,6 +1,5 @@
 //! `infrakit plugin ls|start|stop`.
 
-use crate::builtins::{self, BuiltinOptions};
 use crate::output::{print_json, print_table, Format};
 use crate::Context;
 use anyhow::{bail, Context as _, Result};
@@ -31,12 +30,7 @@ enum Sub {
     },
     /// Run built-in plugins in the foreground until Ctrl-C or SIGTERM; one process can host several.
     #[command(after_help = "\
-Each NAME is a built-in plugin, optionally followed by =SOCKET to listen under another name:
-  group            the group controller
-  instance-file    instances are JSON files in --dir
-  instance-process instances are supervised local processes (state in --state)
-  flavor-vanilla   adds Init lines, Tags and Attachments
-  flavor-combo     merges several flavors
+Each NAME is a built-in plugin (listed above), optionally followed by =SOCKET to listen under another name.
 
 Examples:
   infrakit plugin start instance-file flavor-vanilla --dir /tmp/instances
@@ -45,8 +39,6 @@ Examples:
         /// Plugins to start: NAME or NAME=SOCKET.
         #[arg(required = true)]
         names: Vec<String>,
-        #[command(flatten)]
-        opts: BuiltinOptions,
         /// Also listen on TCP (for example 127.0.0.1:24864); only with a single plugin.
         #[arg(long)]
         listen: Option<String>,
@@ -78,7 +70,7 @@ struct Listed {
 pub async fn run(cmd: PluginCmd, ctx: &Context) -> Result<()> {
     match cmd.cmd {
         Sub::Ls { quiet, output } => ls(ctx, quiet, output).await,
-        Sub::Start { names, opts, listen } => start(ctx, &names, &opts, listen).await,
+        Sub::Start { names, listen } => start(ctx, &names, listen).await,
         Sub::Stop { names, all } => stop(ctx, &names, all).await,
     }
 }
@@ -118,26 +110,19 @@ async fn ls(ctx: &Context, quiet: bool, output: Format) -> Result<()> {
     }
 }
 
-async fn start(ctx: &Context, names: &[String], opts: &BuiltinOptions, listen: Option<String>) -> Result<()> {
+async fn start(ctx: &Context, names: &[String], listen: Option<String>) -> Result<()> {
     if listen.is_some() && names.len() != 1 {
         bail!("--listen needs exactly one plugin, got {}", names.len());
     }
-    let mut servers = Vec::new();
+    let mut host = ctx.host();
     for spec in names {
         let (kind, name) = spec.split_once('=').unwrap_or((spec.as_str(), spec.as_str()));
-        let mut builder = builtins::server(kind, name, opts, ctx).await?;
-        if let Some(addr) = &listen {
-            builder = builder.listen_tcp(addr.clone());
-        }
-        let server = builder.serve(ctx.discovery.dir()).await.with_context(|| format!("starting plugin {name}"))?;
+        let server = host.start(kind, name, listen.clone()).await?;
         eprintln!("plugin {name} ({kind}) listening at {}", server.socket().display());
-        servers.push(server);
     }
     wait_for_signal().await?;
-    eprintln!("stopping {} plugin(s)", servers.len());
-    for s in servers {
-        s.shutdown().await;
-    }
+    eprintln!("stopping {} plugin(s)", host.len());
+    host.shutdown().await;
     Ok(())
 }
 

@@ -1,6 +1,5 @@
 //! `infrakit`: the command line of InfraKit for Rust.
 
-mod builtins;
 mod cmd_flavor;
 mod cmd_group;
 mod cmd_instance;
@@ -13,7 +12,7 @@ mod input;
 mod output;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use infrakit_rpc::{Discovery, Registry};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,6 +78,53 @@ pub struct Context {
     pub discovery: Discovery,
     /// Lookup of plugins by name.
     pub registry: Arc<Registry>,
+    /// `$INFRAKIT_HOME`.
+    pub home: PathBuf,
+    /// The parsed command line of the verb run: on the verbs that start plugins, the built-ins' flags are in it.
+    pub flags: clap::ArgMatches,
+}
+
+impl Context {
+    /// A host for built-in plugins, serving in the plugins directory with this command line's flags.
+    pub fn host(&self) -> infrakit_node::host::Host {
+        infrakit_node::host::Host::new(self.discovery.dir(), self.registry.clone(), &self.home, self.flags.clone())
+    }
+}
+
+/// The verbs that start built-in plugins: they (and only they) carry the built-ins' flags.
+const STARTING_VERBS: &[&[&str]] = &[&["plugin", "start"], &["manager", "start"], &["up"], &["down"]];
+
+/// The command line with every built-in's flags on the verbs that start plugins.
+fn command() -> clap::Command {
+    use infrakit_node::catalog;
+    let mut cmd = Cli::command();
+    for path in STARTING_VERBS {
+        cmd = at(cmd, path, &|verb| {
+            let listing = format!("Built-in plugins:\n{}", catalog::listing());
+            let help = match verb.get_after_help() {
+                Some(h) => format!("{listing}\n{h}"),
+                None => listing,
+            };
+            catalog::with_flags(verb).after_help(help)
+        });
+    }
+    cmd
+}
+
+/// Applies `f` to the subcommand at `path`.
+fn at(cmd: clap::Command, path: &[&str], f: &dyn Fn(clap::Command) -> clap::Command) -> clap::Command {
+    match path.split_first() {
+        None => f(cmd),
+        Some((first, rest)) => cmd.mut_subcommand(first, |sub| at(sub, rest, f)),
+    }
+}
+
+/// The innermost subcommand's matches.
+fn leaf(matches: &clap::ArgMatches) -> clap::ArgMatches {
+    match matches.subcommand() {
+        Some((_, sub)) => leaf(sub),
+        None => matches.clone(),
+    }
 }
 
 fn init_logging(level: &str, format: LogFormat) {
@@ -93,9 +139,13 @@ fn init_logging(level: &str, format: LogFormat) {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let matches = command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     init_logging(&cli.log_level, cli.log_format);
-    match run(cli).await {
+    match run(cli, leaf(&matches)).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -104,13 +154,13 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(cli: Cli, flags: clap::ArgMatches) -> Result<()> {
     let discovery = match cli.plugins_dir {
         Some(dir) => Discovery::new(dir),
         None => Discovery::from_env()?,
     };
     let registry = Arc::new(Registry::new(Some(discovery.clone())));
-    let ctx = Context { discovery, registry };
+    let ctx = Context { discovery, registry, home: infrakit_node::home::default_home(), flags };
     match cli.command {
         Command::Plugin(cmd) => cmd_plugin::run(cmd, &ctx).await,
         Command::Instance(cmd) => cmd_instance::run(cmd, &ctx).await,

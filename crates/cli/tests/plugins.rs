@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use infrakit_rpc::{Discovery, Registry};
-use infrakit_spi::flavor::{AllocationMethod, Index};
+use infrakit_spi::flavor::{AllocationMethod, Index, Prepare};
 use infrakit_spi::instance::{Spec, Tags};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::plugin::Name;
@@ -34,8 +34,15 @@ async fn child_process_plugins_over_real_sockets() {
     let mut ids = Vec::new();
     for seq in 0..2 {
         let spec = Spec { tags: [("infrakit.group".to_string(), "web".to_string())].into(), ..Spec::default() };
-        let spec =
-            combo.prepare(Some(&props), spec, &alloc, &Index { group: "web".into(), sequence: seq }).await.unwrap();
+        let spec = combo
+            .prepare(Prepare {
+                properties: Some(&props),
+                spec,
+                allocation: &alloc,
+                index: &Index { group: "web".into(), sequence: seq },
+            })
+            .await
+            .unwrap();
         assert_eq!(spec.init, "echo a\necho b");
         ids.push(files.provision(spec).await.unwrap());
     }

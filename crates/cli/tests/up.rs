@@ -13,8 +13,12 @@ struct Up {
 }
 
 fn start_up(home: &Path, spec: &Path) -> Up {
+    start_up_with(home, &["up", spec.to_str().unwrap(), "--no-view"])
+}
+
+fn start_up_with(home: &Path, args: &[&str]) -> Up {
     let child = Command::new(infrakit_bin())
-        .args(["up", spec.to_str().unwrap(), "--no-view"])
+        .args(args)
         .env("INFRAKIT_HOME", home)
         .env_remove("INFRAKIT_PLUGINS_DIR")
         .stdout(Stdio::piped())
@@ -93,8 +97,12 @@ fn ids(list: &[serde_json::Value]) -> Vec<String> {
 }
 
 fn down(home: &Path, spec: &Path) {
+    down_with(home, &["down", spec.to_str().unwrap()]);
+}
+
+fn down_with(home: &Path, args: &[&str]) {
     let out = Command::new(infrakit_bin())
-        .args(["down", spec.to_str().unwrap()])
+        .args(args)
         .env("INFRAKIT_HOME", home)
         .env_remove("INFRAKIT_PLUGINS_DIR")
         .output()
@@ -214,4 +222,45 @@ fn a_crash_loop_backs_off_and_says_why() {
     let attempts = count() - before;
     assert!(attempts <= 6, "{attempts} attempts in 3 s");
     up.interrupt();
+}
+
+/// A group committed into a running `up` is stored like the others: Ctrl-C counts it, `up` without a file resumes
+/// every group, and `down` without a file destroys them all.
+#[test]
+fn groups_committed_into_up_are_resumed_and_destroyed_with_the_rest() {
+    let home = tempfile::tempdir().unwrap();
+    let state: PathBuf = home.path().join("instance-process");
+    let up = start_up(home.path(), &workspace().join("examples/up-cattle.yaml"));
+    wait_for("3 workers", Duration::from_secs(20), || describe(home.path()).len() == 3);
+    let pets = workspace().join("examples/up-pets.yaml");
+    let commit = Command::new(infrakit_bin())
+        .args(["group", "commit", pets.to_str().unwrap()])
+        .env("INFRAKIT_HOME", home.path())
+        .env_remove("INFRAKIT_PLUGINS_DIR")
+        .output()
+        .unwrap();
+    assert!(commit.status.success(), "commit: {}", String::from_utf8_lossy(&commit.stderr));
+    wait_for("3 workers and 3 pets", Duration::from_secs(20), || describe(home.path()).len() == 6);
+    let before = ids(&describe(home.path()));
+    let out = up.interrupt();
+    assert!(out.contains("6 instance(s) of 2 group(s) left running"), "{out}");
+    assert!(out.contains("quorum") && out.contains("workers"), "the view shows both groups: {out}");
+    assert!(out.contains("resume:  infrakit up\n"), "{out}");
+
+    let up = start_up_with(home.path(), &["up", "--no-view"]);
+    wait_for("both groups resumed", Duration::from_secs(20), || describe(home.path()).len() == 6);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(ids(&describe(home.path())), before, "the same instances, re-adopted");
+    up.interrupt();
+
+    down_with(home.path(), &["down"]);
+    wait_for("every process gone", Duration::from_secs(20), || marked_processes(&state).is_empty());
+    let again = Command::new(infrakit_bin())
+        .args(["up", "--no-view"])
+        .env("INFRAKIT_HOME", home.path())
+        .env_remove("INFRAKIT_PLUGINS_DIR")
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "nothing is left to resume");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no earlier `infrakit up` to resume"));
 }

@@ -3,14 +3,14 @@
 //! Set BENCH_QUICK=1 to skip the 10,000-instance rows.
 
 use async_trait::async_trait;
+use infrakit_flavor_vanilla::VanillaFlavor;
 use infrakit_group::clock::SystemClock;
 use infrakit_group::config::GroupConfig;
+use infrakit_group::persisted::Persisted;
 use infrakit_group::plugin::GroupPlugin;
 use infrakit_group::reconciler::Reconciler;
-use infrakit_group::rollout::MemoryRolloutStore;
 use infrakit_group::supervisor::{Deps, Options};
-use infrakit_plugins::flavor_vanilla::VanillaFlavor;
-use infrakit_plugins::instance_file::FileInstance;
+use infrakit_instance_file::FileInstance;
 use infrakit_rpc::Registry;
 use infrakit_spi::flavor::Health;
 use infrakit_spi::group::{self, Group};
@@ -19,6 +19,9 @@ use infrakit_spi::{Any, Result};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/common/state.rs"]
+mod state;
 
 /// The file plugin without its inotify push: the controller only sees changes when it polls.
 struct PollOnly(FileInstance);
@@ -61,7 +64,7 @@ fn deps(registry: Registry, resync: Duration) -> Deps {
         spec_sink: None,
         lookup: Arc::new(registry),
         clock: Arc::new(SystemClock),
-        store: Arc::new(MemoryRolloutStore::default()),
+        persisted: Persisted::new(Arc::new(state::Docs::default())),
         options: Options { resync, max_parallel: 64, ..Options::default() },
     }
 }
@@ -95,7 +98,7 @@ async fn until_converged(g: &GroupPlugin, n: usize, hash: &str, start: Instant, 
                 .iter()
                 .filter(|m| m.tags.get("infrakit.config_sha").map(String::as_str) == Some(hash))
                 .count();
-            if s.status.converged && s.members.len() == n && at_hash == n {
+            if s.status.counts.converged && s.members.len() == n && at_hash == n {
                 return Some(start.elapsed());
             }
         }
@@ -181,7 +184,7 @@ async fn roll(unavailable: u64, label: &str) {
 async fn process_kills(kills: usize, label: &str) {
     let state = tempfile::tempdir().expect("tempdir");
     let registry = Registry::new(None);
-    let plugin = infrakit_plugins::instance_process::ProcessInstance::open(state.path()).await.expect("process plugin");
+    let plugin = infrakit_instance_process::ProcessInstance::open(state.path()).await.expect("process plugin");
     registry.add_instance("instance-process", Arc::new(plugin.clone()));
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor::default()));
     let g = GroupPlugin::new(deps(registry, Duration::from_secs(10)));
@@ -216,7 +219,7 @@ async fn process_kills(kills: usize, label: &str) {
             if gone && all_gone.is_none() {
                 all_gone = Some(start.elapsed());
             }
-            if gone && snap.members.len() == 200 && snap.status.creating == 0 {
+            if gone && snap.members.len() == 200 && snap.status.counts.creating == 0 {
                 result = Some(start.elapsed());
                 break;
             }

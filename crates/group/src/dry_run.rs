@@ -147,7 +147,7 @@ pub fn dry_run(
         let last: BTreeSet<&LogicalId> = new.updating.last.iter().collect();
         let mut left: Vec<&Description> =
             world.values().filter(|d| originals.contains(&d.id) && d.tags.get(CONFIG_SHA_TAG) != Some(&hash)).collect();
-        left.sort_by_key(|d| (d.logical_id.as_ref().is_some_and(|l| last.contains(l)), d.id.clone()));
+        left.sort_by_key(|d| crate::plan::roll_order(d, Health::Healthy, &last));
         diff.roll.extend(left.iter().map(|d| d.id.clone()));
         created += new.target().saturating_sub(world.len() as u64) + left.len() as u64;
         note(&mut steps, "roll");

@@ -5,7 +5,7 @@
 use crate::config::GroupConfig;
 use crate::model::{Action, Outcome};
 use crate::supervisor::{ActGuard, Options};
-use infrakit_spi::flavor::{Flavor, Index};
+use infrakit_spi::flavor::{Flavor, Index, Prepare};
 use infrakit_spi::hash::{CONFIG_SHA_TAG, GROUP_TAG, LOGICAL_ID_TAG};
 use infrakit_spi::instance::{Description, Instance, Spec, Tags};
 use infrakit_spi::Error;
@@ -148,7 +148,14 @@ pub async fn execute(
                 attachments,
             };
             let index = Index { group: cfg.id().0.clone(), sequence };
-            let prepared = flavor.prepare(cfg.flavor.properties.as_ref(), spec, &cfg.allocation_method(), &index).await;
+            let prepared = flavor
+                .prepare(Prepare {
+                    properties: cfg.flavor.properties.as_ref(),
+                    spec,
+                    allocation: &cfg.allocation_method(),
+                    index: &index,
+                })
+                .await;
             let result = match prepared {
                 Ok(spec) => instance.provision(spec).await,
                 Err(e) => Err(Error::failed(format!("flavor {} Prepare: {e}", cfg.flavor.plugin))),
@@ -198,8 +205,8 @@ pub async fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{cfg, Fake, Plain};
     use async_trait::async_trait;
-    use infrakit_spi::flavor::{AllocationMethod, Health};
     use infrakit_spi::instance::Id;
     use infrakit_spi::{Any, Result};
 
@@ -225,36 +232,8 @@ mod tests {
         }
     }
 
-    struct Plain;
-
-    #[async_trait]
-    impl Flavor for Plain {
-        async fn validate(&self, _: Option<&Any>, _: &AllocationMethod) -> Result<()> {
-            Ok(())
-        }
-        async fn prepare(&self, _: Option<&Any>, spec: Spec, _: &AllocationMethod, _: &Index) -> Result<Spec> {
-            Ok(spec)
-        }
-        async fn healthy(&self, _: Option<&Any>, _: &Description) -> Result<Health> {
-            Ok(Health::Healthy)
-        }
-        async fn drain(&self, _: Option<&Any>, _: &Description) -> Result<()> {
-            Ok(())
-        }
-    }
-
-    fn cfg() -> GroupConfig {
-        let props = r#"{"Allocation":{"Size":1},"Instance":{"Plugin":"i","Properties":{}},
-                        "Flavor":{"Plugin":"f","Properties":{}}}"#;
-        let spec = infrakit_spi::group::Spec {
-            id: infrakit_spi::group::Id("g".into()),
-            properties: Some(Any::from_json(props).expect("spec")),
-        };
-        GroupConfig::parse(&spec).expect("config")
-    }
-
     async fn outcome(action: Action, err: fn() -> Error) -> Outcome {
-        execute(action, &cfg(), &Failing(err), &Plain, None).await
+        execute(action, &cfg(), &Failing(err), &Fake(Plain), None).await
     }
 
     #[tokio::test]
@@ -283,8 +262,8 @@ mod tests {
         let options = Options { action_timeout: Duration::from_secs(5), ..Options::default() };
         let target = || Target {
             instance: Arc::new(Failing(|| Error::Remote("sent".into()))),
-            flavor: Arc::new(Plain),
-            cfg: Arc::new(cfg()),
+            flavor: Arc::new(Fake(Plain)),
+            cfg: cfg(),
             desc: None,
         };
         let create = |intent| Action::Provision { intent, logical_id: None, attachments: Vec::new() };

@@ -5,6 +5,7 @@
 //! cannot make passes start checks without end.
 
 use crate::config::GroupConfig;
+use crate::offpass::Inbox;
 use infrakit_spi::flavor::{Flavor, Health};
 use infrakit_spi::instance::{Description, Id};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -29,18 +30,15 @@ pub struct HealthChecks {
     limit: Arc<Semaphore>,
     timeout: Duration,
     min_interval: Duration,
-    /// Bumped by [`HealthChecks::forget`]: verdicts of an earlier generation (another flavor) are dropped.
-    generation: u64,
-    tx: mpsc::UnboundedSender<Verdict>,
-    rx: mpsc::UnboundedReceiver<Verdict>,
-    tasks: JoinSet<()>,
+    /// The checks under way and their verdicts; [`HealthChecks::forget`] starts a new generation, and verdicts of
+    /// an earlier one (another flavor) are dropped.
+    inbox: Inbox<Verdict>,
 }
 
 impl HealthChecks {
     /// At most `limit` checks at once; a check that takes longer than `timeout` says `Unknown`; an instance is
     /// checked at most once per `min_interval`.
     pub fn new(limit: usize, timeout: Duration, min_interval: Duration) -> HealthChecks {
-        let (tx, rx) = mpsc::unbounded_channel();
         HealthChecks {
             verdicts: HashMap::new(),
             in_flight: HashMap::new(),
@@ -49,10 +47,7 @@ impl HealthChecks {
             limit: Arc::new(Semaphore::new(limit.max(1))),
             timeout,
             min_interval,
-            generation: 0,
-            tx,
-            rx,
-            tasks: JoinSet::new(),
+            inbox: Inbox::new(),
         }
     }
 
@@ -75,7 +70,7 @@ impl HealthChecks {
     /// Starts a check of every instance of `listing` that has none under way and was not checked within the
     /// minimum interval. Returns at once.
     pub fn check(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[Description]) {
-        while self.tasks.try_join_next().is_some() {}
+        self.inbox.reap();
         let now = Instant::now();
         let mut batch = Vec::new();
         for d in listing {
@@ -91,9 +86,8 @@ impl HealthChecks {
         if batch.is_empty() {
             return;
         }
-        let (flavor, cfg, tx, limit, timeout, generation) =
-            (flavor.clone(), cfg.clone(), self.tx.clone(), self.limit.clone(), self.timeout, self.generation);
-        self.tasks.spawn(async move {
+        let (flavor, cfg, limit, timeout) = (flavor.clone(), cfg.clone(), self.limit.clone(), self.timeout);
+        self.inbox.spawn(|tx, generation| async move {
             let mut running = JoinSet::new();
             let mut ids = HashMap::new();
             for d in batch {
@@ -120,22 +114,19 @@ impl HealthChecks {
 
     /// The next verdict to arrive.
     pub async fn next(&mut self) -> Option<Verdict> {
-        self.rx.recv().await
+        self.inbox.next().await
     }
 
     /// Records `verdict` and every other one already arrived; true when any differs from the one known (a pass
     /// should plan with it).
     pub fn record_all(&mut self, verdict: Verdict) -> bool {
-        let mut changed = self.record(verdict);
-        while let Ok(v) = self.rx.try_recv() {
-            changed |= self.record(v);
-        }
-        changed
+        let arrived = self.inbox.drain();
+        std::iter::once(verdict).chain(arrived).fold(false, |changed, v| self.record(v) | changed)
     }
 
     /// Records a verdict; true when it differs from the one known.
     pub fn record(&mut self, (id, health, generation): Verdict) -> bool {
-        if generation != self.generation {
+        if !self.inbox.is_current(generation) {
             return false;
         }
         self.in_flight.remove(&id);
@@ -145,7 +136,7 @@ impl HealthChecks {
 
     /// Forgets every verdict and every check under way (the flavor changed).
     pub fn forget(&mut self) {
-        self.generation += 1;
+        self.inbox.forget();
         self.verdicts.clear();
         self.in_flight.clear();
         self.last.clear();
@@ -172,23 +163,16 @@ fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{cfg, desc, Answers, Fake};
     use async_trait::async_trait;
-    use infrakit_spi::flavor::{AllocationMethod, Index};
-    use infrakit_spi::instance::Spec;
-    use infrakit_spi::{Any, Result};
+    use infrakit_spi::Result;
 
     /// Healthy after a long wait, except `fast`, which answers at once, and `panics`.
     struct Slow;
 
     #[async_trait]
-    impl Flavor for Slow {
-        async fn validate(&self, _: Option<&Any>, _: &AllocationMethod) -> Result<()> {
-            Ok(())
-        }
-        async fn prepare(&self, _: Option<&Any>, spec: Spec, _: &AllocationMethod, _: &Index) -> Result<Spec> {
-            Ok(spec)
-        }
-        async fn healthy(&self, _: Option<&Any>, d: &Description) -> Result<Health> {
+    impl Answers for Slow {
+        async fn healthy(&self, d: &Description) -> Result<Health> {
             match d.id.0.as_str() {
                 "fast" => {}
                 "panics" => panic!("a flavor that panics"),
@@ -196,28 +180,11 @@ mod tests {
             }
             Ok(Health::Healthy)
         }
-        async fn drain(&self, _: Option<&Any>, _: &Description) -> Result<()> {
-            Ok(())
-        }
-    }
-
-    fn desc(id: &str) -> Description {
-        Description { id: Id(id.into()), ..Description::default() }
-    }
-
-    fn cfg() -> Arc<GroupConfig> {
-        let props = r#"{"Allocation":{"Size":1},"Instance":{"Plugin":"i","Properties":{}},
-                        "Flavor":{"Plugin":"f","Properties":{}}}"#;
-        let spec = infrakit_spi::group::Spec {
-            id: infrakit_spi::group::Id("g".into()),
-            properties: Some(Any::from_json(props).expect("spec")),
-        };
-        Arc::new(GroupConfig::parse(&spec).expect("config"))
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_hanging_check_holds_up_nothing_and_times_out_as_unknown() {
-        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let flavor: Arc<dyn Flavor> = Arc::new(Fake(Slow));
         let mut checks = HealthChecks::new(1, Duration::from_secs(10), Duration::ZERO);
         let listing = vec![desc("hangs"), desc("fast")];
         checks.check(&flavor, &cfg(), &listing);
@@ -241,7 +208,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_check_under_way_or_too_recent_is_not_started_again() {
-        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let flavor: Arc<dyn Flavor> = Arc::new(Fake(Slow));
         let mut checks = HealthChecks::new(4, Duration::from_secs(10), Duration::from_secs(1));
         let listing = vec![desc("hangs")];
         checks.check(&flavor, &cfg(), &listing);
@@ -264,7 +231,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_bound_holds_across_passes_and_a_panicking_check_says_unknown() {
-        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let flavor: Arc<dyn Flavor> = Arc::new(Fake(Slow));
         let mut checks = HealthChecks::new(2, Duration::from_secs(10), Duration::ZERO);
         checks.check(&flavor, &cfg(), &[desc("a"), desc("b")]);
         checks.check(&flavor, &cfg(), &[desc("c"), desc("panics")]);
@@ -281,7 +248,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn verdicts_of_a_former_flavor_are_dropped() {
-        let flavor: Arc<dyn Flavor> = Arc::new(Slow);
+        let flavor: Arc<dyn Flavor> = Arc::new(Fake(Slow));
         let mut checks = HealthChecks::new(2, Duration::from_secs(10), Duration::ZERO);
         checks.check(&flavor, &cfg(), &[desc("fast")]);
         let v = checks.next().await.expect("verdict");

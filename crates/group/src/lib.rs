@@ -3,8 +3,10 @@
 //! - [`plan`]: the pure planner; [`reconciler`]: the state machine around it (members, intent ledger, rollout).
 //! - [`supervisor`]: the async loop per group that observes through the plugins, plans, and hands actions to the
 //!   [`executor`] (bounded concurrency, a time limit each), reacting to pushed changes at once and resyncing on a
-//!   jittered interval; [`health`] checks run beside it.
+//!   jittered interval; [`health`] and [`quorum`] checks run beside it.
 //! - [`plugin`]: the `Group` plugin (`Group/0.1.0`) over all supervised groups.
+//! - [`persisted`]: the typed view of what a controller keeps across restarts (its [`rollout`], what is in flight),
+//!   over `infrakit_spi::store::StateStore`; the group crate does no I/O of its own to keep it.
 
 pub mod clock;
 pub mod config;
@@ -13,9 +15,14 @@ pub mod executor;
 pub mod explain;
 pub mod health;
 pub mod model;
+mod offpass;
+pub mod persisted;
 pub mod plan;
 pub mod plugin;
+pub mod quorum;
 pub mod reconciler;
 pub mod retired;
 pub mod rollout;
 pub mod supervisor;
+#[cfg(test)]
+pub(crate) mod testing;

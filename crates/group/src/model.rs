@@ -88,7 +88,7 @@ impl std::fmt::Display for DestroyReason {
 pub enum Action {
     /// Create an instance (through the flavor's Prepare, then the instance plugin's Provision).
     Provision {
-        /// The ledger key of this create.
+        /// The ledger key of this create, handed out by [`Ledger::keys`] (the flavor's sequence number for cattle).
         intent: u64,
         /// The pet's logical ID.
         logical_id: Option<LogicalId>,
@@ -173,7 +173,7 @@ pub struct CreateIntent {
     pub orphan_until: Option<Millis>,
 }
 
-/// What of the ledger outlives its controller, kept in the rollout store before any create is sent: a new leader
+/// What of the ledger outlives its controller, kept in the state store before any create is sent: a new leader
 /// or a restarted controller knows which creates may still land and which unlisted instances must be destroyed,
 /// so it never creates twice.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -294,6 +294,20 @@ pub struct Ledger {
     next_intent: u64,
 }
 
+/// Intent keys reserved from a [`Ledger`] (see [`Ledger::keys`]), in the order they are handed out.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    last: u64,
+}
+
+impl Keys {
+    /// The next key.
+    pub fn take(&mut self) -> u64 {
+        self.last += 1;
+        self.last
+    }
+}
+
 /// The default time a created instance may stay missing from the listing before it is presumed lost (and a
 /// confirmed destroy may stay listed before it is presumed failed). Providers with eventually consistent listings
 /// need it; a replacement for a pet that vanished before it was ever listed waits this long.
@@ -398,7 +412,13 @@ impl Ledger {
         self.next_intent
     }
 
-    /// Records that `action` is about to be sent.
+    /// The keys the ledger hands out next, for a planner to number its creates with; [`Ledger::begin`] records each
+    /// create under its key and never hands that key out again.
+    pub fn keys(&self) -> Keys {
+        Keys { last: self.next_intent }
+    }
+
+    /// Records that `action` is about to be sent (a create under the key [`Ledger::keys`] gave it).
     pub fn begin(
         &mut self,
         action: &Action,
@@ -408,6 +428,7 @@ impl Ledger {
     ) {
         match action {
             Action::Provision { intent, logical_id, .. } => {
+                self.next_intent = self.next_intent.max(*intent);
                 self.creating.insert(
                     *intent,
                     CreateIntent {

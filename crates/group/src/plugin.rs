@@ -1,5 +1,5 @@
 //! The `Group` plugin: validates and explains commits, runs one supervisor per group, and answers `Group/0.1.0`,
-//! `GroupControl/0.1.0` and `Metadata/0.1.0` (`specs/<ID>`, `groups/<ID>`).
+//! the rollout controls (extension methods of `Group`) and `Metadata/0.1.0` (`specs/<ID>`, `groups/<ID>`).
 
 use crate::config::GroupConfig;
 use crate::explain::explain_off_runtime;
@@ -9,6 +9,7 @@ use infrakit_spi::group::{self, Commit, Group, GroupControl, Id};
 use infrakit_spi::hash::GROUP_TAG;
 use infrakit_spi::instance::{Description, Tags};
 use infrakit_spi::metadata::{children_at, value_at, Metadata, Path};
+use infrakit_spi::status::GroupStatus;
 use infrakit_spi::{Any, Error, Result};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ use tokio::sync::Mutex;
 pub struct GroupPlugin {
     deps: Arc<Deps>,
     groups: Mutex<BTreeMap<Id, Supervisor>>,
+    /// Bumped whenever a group starts or stops being managed (views follow it).
+    roster: tokio::sync::watch::Sender<u64>,
 }
 
 /// Ok when nothing in `failed` (one line per instance that could not be destroyed), else one error listing them.
@@ -34,9 +37,9 @@ fn not_watched(id: &Id) -> Error {
 }
 
 impl GroupPlugin {
-    /// A controller using `deps` for plugins, time and rollout storage.
+    /// A controller using `deps` for plugins, time and what it keeps across restarts.
     pub fn new(deps: Deps) -> GroupPlugin {
-        GroupPlugin { deps: Arc::new(deps), groups: Mutex::new(BTreeMap::new()) }
+        GroupPlugin { deps: Arc::new(deps), groups: Mutex::new(BTreeMap::new()), roster: Default::default() }
     }
 
     /// Parses `spec` and has its flavor and instance plugins validate their properties. Nothing is changed.
@@ -144,6 +147,15 @@ impl GroupPlugin {
         not_destroyed("", "unlisted instance(s)", failed)
     }
 
+    /// Changes whenever a group starts or stops being managed.
+    pub fn roster(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.roster.subscribe()
+    }
+
+    fn roster_changed(&self) {
+        self.roster.send_modify(|n| *n += 1);
+    }
+
     /// The IDs of the groups being managed.
     pub async fn group_ids(&self) -> Vec<Id> {
         self.groups.lock().await.keys().cloned().collect()
@@ -155,7 +167,7 @@ impl GroupPlugin {
         for (id, s) in snaps {
             let spec = serde_json::to_value(&s.config.spec).unwrap_or_default();
             specs.insert(id.0.clone(), spec);
-            let status = serde_json::to_value(&s.status).unwrap_or_default();
+            let status = serde_json::to_value(&s.status.counts).unwrap_or_default();
             groups.insert(
                 id.0.clone(),
                 json!({"Size": s.config.target(), "Instances": s.members.len(), "Status": status}),
@@ -186,8 +198,8 @@ impl Group for GroupPlugin {
         match existing {
             Some(sup) => sup.update(cfg).await?,
             None => {
-                let rollout = self.deps.store.load(&id).await?;
-                let in_flight = self.deps.store.load_in_flight(&id).await?;
+                let rollout = self.deps.persisted.rollout(&id).await?;
+                let in_flight = self.deps.persisted.in_flight(&id).await?;
                 if let Some(r) = &rollout {
                     tracing::info!(group = %id, to = %r.to_hash, "resuming a stored rollout");
                 }
@@ -199,6 +211,8 @@ impl Group for GroupPlugin {
                     }
                     None => {
                         groups.insert(id, Supervisor::start(cfg, rollout, in_flight, self.deps.clone()));
+                        drop(groups);
+                        self.roster_changed();
                     }
                 }
             }
@@ -208,17 +222,19 @@ impl Group for GroupPlugin {
 
     async fn free_group(&self, id: &Id) -> Result<()> {
         let sup = self.groups.lock().await.remove(id).ok_or_else(|| not_watched(id))?;
+        self.roster_changed();
         sup.stop().await;
         Ok(())
     }
 
     async fn describe_group(&self, id: &Id) -> Result<group::Description> {
         let snap = self.snapshot(id).await?;
-        Ok(group::Description { instances: snap.members.clone(), converged: snap.status.converged })
+        Ok(group::Description { instances: snap.members.clone(), converged: snap.status.counts.converged })
     }
 
     async fn destroy_group(&self, id: &Id) -> Result<()> {
         let sup = self.groups.lock().await.remove(id).ok_or_else(|| not_watched(id))?;
+        self.roster_changed();
         let snap = sup.snapshot();
         // The state at the stop, not the last snapshot: a spec committed just before counts.
         let stopped = sup.stop().await.unwrap_or(crate::supervisor::Stopped {
@@ -226,7 +242,7 @@ impl Group for GroupPlugin {
             retired: snap.retired.clone(),
             in_flight: Default::default(),
         });
-        let _ = self.deps.store.remove(id).await;
+        let _ = self.deps.persisted.remove_rollout(id).await;
         // Instances still in a former instance plugin (the spec changed `Instance.Plugin`) go too.
         let mut result = Ok(());
         for cfg in stopped.retired.iter().chain(std::iter::once(&stopped.config)) {
@@ -239,7 +255,7 @@ impl Group for GroupPlugin {
             result = Err(e);
         }
         if result.is_ok() {
-            self.deps.store.save_in_flight(id, &Default::default()).await?;
+            self.deps.persisted.save_in_flight(id, &Default::default()).await?;
         }
         result
     }
@@ -263,15 +279,8 @@ impl GroupControl for GroupPlugin {
         self.supervisor(id).await?.rollback().await.map(|_| ())
     }
 
-    async fn status(&self, id: &Id) -> Result<Any> {
-        let snap = self.snapshot(id).await?;
-        Any::from_value(&json!({
-            "ID": id,
-            "Hash": snap.config.hash,
-            "Passes": snap.passes,
-            "Error": snap.error,
-            "Status": snap.status,
-        }))
+    async fn status(&self, id: &Id) -> Result<GroupStatus> {
+        Ok(self.snapshot(id).await?.status.clone())
     }
 }
 

@@ -3,41 +3,25 @@
 
 use crate::clock::Millis;
 use crate::config::GroupConfig;
-use crate::model::{Action, Ledger, Member, Outcome};
-use crate::plan::{plan, Input, Plan};
-use crate::rollout::{Rollout, RolloutState};
+use crate::model::{Ledger, Member, Outcome};
+use crate::plan::{plan, Input, Plan, QuorumState};
+use crate::rollout::{Rollout, Start};
 use infrakit_spi::flavor::Health;
 use infrakit_spi::instance::{Description, Id};
+use infrakit_spi::status::Counts;
 use infrakit_spi::{Error, Result};
-use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
 /// How many creates may be in flight at once by default (see [`Reconciler::with_max_creates`]).
 pub const DEFAULT_MAX_CREATES: u64 = 1024;
 
-/// A group's state as reported by `describe` and `watch`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Status {
-    /// Target number of instances.
-    pub target: u64,
-    /// Instances listed.
-    pub listed: u64,
-    /// Listed instances running the current config.
-    pub current: u64,
-    /// Healthy instances.
-    pub healthy: u64,
-    /// Creates in flight.
-    pub creating: u64,
-    /// Destroys in flight or waiting for a retry.
-    pub destroying: u64,
-    /// True when the group matches its spec and nothing is in flight.
-    pub converged: bool,
-    /// The rollout, if any.
-    pub rollout: Option<Rollout>,
-    /// True while more instances are unhealthy than allowed.
-    pub outage: bool,
-    /// What a person should know.
-    pub notes: Vec<String>,
+/// A rollback that happened: the spec now in force, and the one it replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolledBack {
+    /// The spec rolled back to (now in force).
+    pub to: infrakit_spi::group::Spec,
+    /// The spec the rollout was rolling to, abandoned.
+    pub from: infrakit_spi::group::Spec,
 }
 
 /// The group's state machine.
@@ -53,7 +37,8 @@ pub struct Reconciler {
     listings: u64,
     listing_grace: Millis,
     max_creates: u64,
-    rolled_back: Option<infrakit_spi::group::Spec>,
+    rolled_back: Option<RolledBack>,
+    quorum: QuorumState,
 }
 
 impl Reconciler {
@@ -70,6 +55,7 @@ impl Reconciler {
             listing_grace: crate::model::LISTING_GRACE_MS,
             max_creates: DEFAULT_MAX_CREATES,
             rolled_back: None,
+            quorum: QuorumState::None,
         }
     }
 
@@ -116,6 +102,17 @@ impl Reconciler {
     pub fn resume_in_flight(&mut self, saved: crate::model::InFlight, now: Millis, hold: Millis) {
         let grace = self.listing_grace();
         self.ledger.resume(saved, now, grace.saturating_add(hold), &self.config.instance.plugin);
+    }
+
+    /// Sets what the flavor says about the group's quorum (see [`QuorumState`]; the default, `None`, sets no
+    /// limits). The supervisor sets it before every pass from the checks it runs beside the loop.
+    pub fn set_quorum(&mut self, quorum: QuorumState) {
+        self.quorum = quorum;
+    }
+
+    /// What the flavor last said about the group's quorum.
+    pub fn quorum(&self) -> &QuorumState {
+        &self.quorum
     }
 
     /// The rollout, if any.
@@ -230,7 +227,7 @@ impl Reconciler {
                 Ok(_) => {}
                 Err(e) => {
                     if let Some(r) = self.rollout.as_mut() {
-                        r.state = RolloutState::Paused { reason: format!("rollback asked but impossible: {e}") };
+                        r.pause(format!("rollback asked but impossible: {e}"));
                     }
                 }
             }
@@ -241,10 +238,7 @@ impl Reconciler {
         let logical_of = |id: &Id| {
             members.binary_search_by(|m| m.desc.id.cmp(id)).ok().and_then(|i| members[i].desc.logical_id.clone())
         };
-        for action in p.actions.iter_mut() {
-            if let Action::Provision { intent, .. } = action {
-                *intent = self.ledger.next_key();
-            }
+        for action in &p.actions {
             self.ledger.begin(action, (&self.config.instance.plugin, &self.config.hash), now, logical_of);
         }
         self.rollout = p.rollout.clone();
@@ -261,6 +255,7 @@ impl Reconciler {
             now,
             listing_grace: self.listing_grace(),
             max_creates: self.max_creates,
+            quorum: &self.quorum,
         });
         // The planner's view of the rollout is kept even when the pass is planned again.
         self.rollout = p.rollout.clone();
@@ -268,7 +263,7 @@ impl Reconciler {
     }
 
     /// The spec put in force by a rollback since the last call, if any (for the spec store).
-    pub fn take_rolled_back(&mut self) -> Option<infrakit_spi::group::Spec> {
+    pub fn take_rolled_back(&mut self) -> Option<RolledBack> {
         self.rolled_back.take()
     }
 
@@ -283,11 +278,8 @@ impl Reconciler {
     /// a size-only change never rolls.
     pub fn update(&mut self, config: GroupConfig, now: Millis) {
         if config.hash != self.config.hash {
-            let mut r = Rollout::new(config.id().clone(), config.hash.clone(), Some(self.config.spec.clone()), now);
-            if let Some(c) = config.updating.canary {
-                r.keep_outdated = Some(config.target().saturating_sub(c));
-            }
-            self.rollout = Some(r);
+            let previous = Some(self.config.spec.clone());
+            self.rollout = Some(Rollout::begin(&config, Start::Update { previous }, now));
         }
         self.config = config;
     }
@@ -298,7 +290,7 @@ impl Reconciler {
             .rollout
             .as_mut()
             .ok_or_else(|| Error::NotFound(format!("group {} has no rollout", self.config.id())))?;
-        r.state = RolloutState::Paused { reason: reason.to_string() };
+        r.pause(reason.to_string());
         Ok(())
     }
 
@@ -308,9 +300,7 @@ impl Reconciler {
             .rollout
             .as_mut()
             .ok_or_else(|| Error::NotFound(format!("group {} has no rollout", self.config.id())))?;
-        r.state = RolloutState::Running;
-        r.keep_outdated = None;
-        r.last_progress = now;
+        r.resume(now);
         Ok(())
     }
 
@@ -324,16 +314,15 @@ impl Reconciler {
             .clone()
             .ok_or_else(|| Error::NotFound(format!("group {id}: the spec before this rollout is not known")))?;
         let old = GroupConfig::parse(&previous)?;
-        let mut back = Rollout::new(id, old.hash.clone(), Some(self.config.spec.clone()), now);
-        back.is_rollback = true;
+        let from = self.config.spec.clone();
+        self.rollout = Some(Rollout::begin(&old, Start::Rollback { from: from.clone() }, now));
         self.config = old.clone();
-        self.rollout = Some(back);
-        self.rolled_back = Some(old.spec.clone());
+        self.rolled_back = Some(RolledBack { to: old.spec.clone(), from });
         Ok(old)
     }
 
-    /// The group's state.
-    pub fn status(&self) -> Status {
+    /// The group's counts, rollout and notes.
+    pub fn status(&self) -> Counts {
         let hash = &self.config.hash;
         let current = self.members.iter().filter(|m| m.hash() == Some(hash.as_str()) || m.is_bootstrap()).count();
         let target = self.config.target();
@@ -344,7 +333,7 @@ impl Reconciler {
             && current as u64 == target
             && self.members.len() as u64 == target
             && !self.last.outage;
-        Status {
+        Counts {
             target,
             listed: self.members.len() as u64,
             current: current as u64,
@@ -352,9 +341,9 @@ impl Reconciler {
             creating: self.ledger.creating.len() as u64,
             destroying: self.ledger.destroying.len() as u64,
             converged,
-            rollout: self.rollout.clone(),
+            rollout: self.rollout.as_ref().map(Rollout::summary),
             outage: self.last.outage,
-            notes: self.last.notes.clone(),
+            notes: self.last.notes.iter().map(ToString::to_string).collect(),
         }
     }
 }

@@ -106,8 +106,7 @@ mod tests {
         r.on_update(&x, &y);
         assert_eq!(plugins(&r), ["x"]);
         // An automatic rollback back to x: its rollout rolls away from y; x is current again.
-        let mut back = Rollout::new(x.id().clone(), x.hash.clone(), Some(y.spec.clone()), 0);
-        back.is_rollback = true;
+        let back = Rollout::begin(&x, crate::rollout::Start::Rollback { from: y.spec.clone() }, 0);
         r.from_rollout(Some(&back), &x);
         assert_eq!(plugins(&r), ["y"]);
         // Restored from the store while x runs.

@@ -1,14 +1,13 @@
-//! Rollouts as durable values: everything needed to resume a rolling update after a restart or a failover.
+//! Rollouts as durable values: everything needed to resume a rolling update after a restart or a failover (kept
+//! through [`crate::persisted::Persisted`]).
 
 use crate::clock::Millis;
-use crate::model::InFlight;
-use async_trait::async_trait;
+use crate::config::GroupConfig;
 use infrakit_spi::group::{self, Id as GroupId};
 use infrakit_spi::instance::Id;
-use infrakit_spi::Result;
+use infrakit_spi::status::{RolloutPhase, RolloutStatus};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::collections::BTreeSet;
 
 /// Where a rollout stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,9 +56,42 @@ pub struct Rollout {
     pub last_failure: Option<String>,
 }
 
+/// Why a rollout starts (see [`Rollout::begin`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// The config changed: by a commit (`previous` is the spec before it, kept for rollback), or found by the
+    /// planner in outdated instances with no rollout in progress (`previous: None`).
+    Update {
+        /// The spec before the change, if known.
+        previous: Option<group::Spec>,
+    },
+    /// A rollback to the config, away from `from` (the spec rolled back from, which a rollback of the rollback puts
+    /// back). It never stops for a canary.
+    Rollback {
+        /// The spec rolled back from.
+        from: group::Spec,
+    },
+}
+
 impl Rollout {
-    /// A new running rollout to `to_hash`.
-    pub fn new(group: GroupId, to_hash: String, previous: Option<group::Spec>, now: Millis) -> Rollout {
+    /// Starts a rollout to `to`: the one place a rollout begins. An update whose spec asks for a canary
+    /// (`Updating.Canary`) keeps all but the canaries outdated until it is resumed.
+    pub fn begin(to: &GroupConfig, start: Start, now: Millis) -> Rollout {
+        match start {
+            Start::Update { previous } => {
+                let mut r = Rollout::new(to.id().clone(), to.hash.clone(), previous, now);
+                r.keep_outdated = to.updating.canary.map(|c| to.target().saturating_sub(c));
+                r
+            }
+            Start::Rollback { from } => {
+                let mut r = Rollout::new(to.id().clone(), to.hash.clone(), Some(from), now);
+                r.is_rollback = true;
+                r
+            }
+        }
+    }
+
+    fn new(group: GroupId, to_hash: String, previous: Option<group::Spec>, now: Millis) -> Rollout {
         Rollout {
             group,
             to_hash,
@@ -82,156 +114,36 @@ impl Rollout {
     pub fn is_running(&self) -> bool {
         self.state == RolloutState::Running
     }
-}
 
-/// Where rollouts are kept. The HA manager stores them in etcd; a single process keeps them in memory.
-#[async_trait]
-pub trait RolloutStore: Send + Sync {
-    /// Saves (or replaces) the rollout of its group.
-    async fn save(&self, rollout: &Rollout) -> Result<()>;
-    /// Loads a group's rollout.
-    async fn load(&self, group: &GroupId) -> Result<Option<Rollout>>;
-    /// Forgets a group's rollout.
-    async fn remove(&self, group: &GroupId) -> Result<()>;
-    /// Saves what a group's controller has in flight (an empty value forgets it). Called before creates are sent:
-    /// when it fails, they are not sent.
-    async fn save_in_flight(&self, group: &GroupId, in_flight: &InFlight) -> Result<()>;
-    /// Loads what a group's previous controller had in flight.
-    async fn load_in_flight(&self, group: &GroupId) -> Result<Option<InFlight>>;
-}
-
-/// Rollouts in memory, shared by every controller that holds the same store.
-#[derive(Debug, Default)]
-pub struct MemoryRolloutStore(Mutex<BTreeMap<GroupId, Rollout>>, Mutex<BTreeMap<GroupId, InFlight>>);
-
-#[async_trait]
-impl RolloutStore for MemoryRolloutStore {
-    async fn save(&self, rollout: &Rollout) -> Result<()> {
-        if let Ok(mut m) = self.0.lock() {
-            m.insert(rollout.group.clone(), rollout.clone());
+    /// What a person needs to see of it.
+    pub fn summary(&self) -> RolloutStatus {
+        let (state, reason) = match &self.state {
+            RolloutState::Running => (RolloutPhase::Running, None),
+            RolloutState::Paused { reason } => (RolloutPhase::Paused, Some(reason.clone())),
+            RolloutState::Done => (RolloutPhase::Done, None),
+        };
+        RolloutStatus {
+            to_hash: self.to_hash.clone(),
+            from_hash: self.from_hash.clone(),
+            is_rollback: self.is_rollback,
+            state,
+            reason,
+            replaced: self.replaced,
+            outdated_left: self.outdated_left,
+            failed: self.failed.iter().map(|id| id.0.clone()).collect(),
+            last_failure: self.last_failure.clone(),
         }
-        Ok(())
     }
 
-    async fn load(&self, group: &GroupId) -> Result<Option<Rollout>> {
-        Ok(self.0.lock().ok().and_then(|m| m.get(group).cloned()))
+    /// Stops it until it is resumed or rolled back.
+    pub fn pause(&mut self, reason: String) {
+        self.state = RolloutState::Paused { reason };
     }
 
-    async fn remove(&self, group: &GroupId) -> Result<()> {
-        if let Ok(mut m) = self.0.lock() {
-            m.remove(group);
-        }
-        Ok(())
-    }
-
-    async fn save_in_flight(&self, group: &GroupId, in_flight: &InFlight) -> Result<()> {
-        if let Ok(mut m) = self.1.lock() {
-            if in_flight.is_empty() {
-                m.remove(group);
-            } else {
-                m.insert(group.clone(), in_flight.clone());
-            }
-        }
-        Ok(())
-    }
-
-    async fn load_in_flight(&self, group: &GroupId) -> Result<Option<InFlight>> {
-        Ok(self.1.lock().ok().and_then(|m| m.get(group).cloned()))
-    }
-}
-
-/// Rollouts as JSON files in a directory (one per group, written atomically), so a restarted process resumes them.
-#[derive(Debug)]
-pub struct FileRolloutStore {
-    dir: std::path::PathBuf,
-}
-
-impl FileRolloutStore {
-    /// Keeps rollouts in `dir`, created if absent.
-    pub fn new(dir: impl Into<std::path::PathBuf>) -> Result<FileRolloutStore> {
-        let dir = dir.into();
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| infrakit_spi::Error::failed(format!("rollout store {}: {e}", dir.display())))?;
-        Ok(FileRolloutStore { dir })
-    }
-
-    fn path(&self, group: &GroupId) -> std::path::PathBuf {
-        self.path_of(group, ".json")
-    }
-
-    /// `+` never appears in a file name made from a group ID, so this never names another group's rollout.
-    fn in_flight_path(&self, group: &GroupId) -> std::path::PathBuf {
-        self.path_of(group, "+inflight.json")
-    }
-
-    fn path_of(&self, group: &GroupId, suffix: &str) -> std::path::PathBuf {
-        self.dir.join(format!("{}{suffix}", infrakit_spi::names::file_safe(&group.0)))
-    }
-
-    async fn write_json(&self, path: std::path::PathBuf, body: Vec<u8>) -> Result<()> {
-        tokio::task::spawn_blocking(move || {
-            let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-            let fail = |e: std::io::Error| infrakit_spi::Error::failed(format!("{}: {e}", path.display()));
-            let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-            std::io::Write::write_all(&mut f, &body).map_err(fail)?;
-            f.sync_all().map_err(fail)?;
-            std::fs::rename(&tmp, &path).map_err(fail)
-        })
-        .await
-        .map_err(infrakit_spi::Error::failed)?
-    }
-
-    async fn read_json<T: serde::de::DeserializeOwned + Send + 'static>(
-        &self,
-        path: std::path::PathBuf,
-    ) -> Result<Option<T>> {
-        tokio::task::spawn_blocking(move || match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
-        })
-        .await
-        .map_err(infrakit_spi::Error::failed)?
-    }
-
-    async fn remove_file(&self, path: std::path::PathBuf) -> Result<()> {
-        tokio::task::spawn_blocking(move || match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(infrakit_spi::Error::failed(format!("{}: {e}", path.display()))),
-        })
-        .await
-        .map_err(infrakit_spi::Error::failed)?
-    }
-}
-
-#[async_trait]
-impl RolloutStore for FileRolloutStore {
-    async fn save(&self, rollout: &Rollout) -> Result<()> {
-        let body = serde_json::to_vec_pretty(rollout).map_err(infrakit_spi::Error::failed)?;
-        self.write_json(self.path(&rollout.group), body).await
-    }
-
-    async fn load(&self, group: &GroupId) -> Result<Option<Rollout>> {
-        self.read_json(self.path(group)).await
-    }
-
-    async fn remove(&self, group: &GroupId) -> Result<()> {
-        self.remove_file(self.path(group)).await
-    }
-
-    async fn save_in_flight(&self, group: &GroupId, in_flight: &InFlight) -> Result<()> {
-        let path = self.in_flight_path(group);
-        if in_flight.is_empty() {
-            return self.remove_file(path).await;
-        }
-        let body = serde_json::to_vec(in_flight).map_err(infrakit_spi::Error::failed)?;
-        self.write_json(path, body).await
-    }
-
-    async fn load_in_flight(&self, group: &GroupId) -> Result<Option<InFlight>> {
-        self.read_json(self.in_flight_path(group)).await
+    /// Sets it moving again, releasing a canary's hold; the time it was paused is not a lack of progress.
+    pub fn resume(&mut self, now: Millis) {
+        self.state = RolloutState::Running;
+        self.keep_outdated = None;
+        self.last_progress = now;
     }
 }

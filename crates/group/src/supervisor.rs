@@ -7,13 +7,16 @@ pub use crate::executor::execute;
 use crate::executor::{Executor, Target};
 use crate::health::HealthChecks;
 use crate::model::{Action, InFlight, Outcome};
-use crate::reconciler::{Reconciler, Status};
+use crate::persisted::Persisted;
+use crate::quorum::QuorumChecks;
+use crate::reconciler::Reconciler;
 use crate::retired::Retired;
-use crate::rollout::{Rollout, RolloutStore};
+use crate::rollout::Rollout;
 use infrakit_spi::flavor::Flavor;
 use infrakit_spi::hash::GROUP_TAG;
 use infrakit_spi::instance::{Changes, Description, Id, Instance, Tags};
 use infrakit_spi::lookup::PluginLookup;
+use infrakit_spi::status::GroupStatus;
 use infrakit_spi::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -69,8 +72,8 @@ pub use crate::model::UNANSWERED_HOLD_MS;
 /// Says whether this controller may act right now (a manager replica that may have lost leadership says no).
 pub type ActGuard = Arc<dyn Fn() -> bool + Send + Sync>;
 
-/// Told the spec now in force when a rollout rolled a group back, so the spec store follows.
-pub type SpecSink = Arc<dyn Fn(infrakit_spi::group::Spec) + Send + Sync>;
+/// Told of each rollback (the spec now in force and the one it replaced), so the spec store follows.
+pub type SpecSink = Arc<dyn Fn(crate::reconciler::RolledBack) + Send + Sync>;
 
 /// What a supervisor needs from the outside world.
 pub struct Deps {
@@ -82,8 +85,8 @@ pub struct Deps {
     pub lookup: Arc<dyn PluginLookup>,
     /// Time.
     pub clock: Arc<dyn Clock>,
-    /// Where rollouts are kept so a restarted controller resumes them.
-    pub store: Arc<dyn RolloutStore>,
+    /// Where rollouts and in-flight records are kept so a restarted controller resumes them.
+    pub persisted: Persisted,
     /// Tuning.
     pub options: Options,
 }
@@ -97,12 +100,8 @@ pub struct Snapshot {
     pub retired: Vec<GroupConfig>,
     /// The instances listed.
     pub members: Vec<Description>,
-    /// Counts, rollout, notes.
-    pub status: Status,
-    /// Reconcile passes so far.
-    pub passes: u64,
-    /// The last error talking to the plugins, if the last pass failed.
-    pub error: Option<String>,
+    /// What every view shows: counts, rollout, notes, passes, the last error.
+    pub status: GroupStatus,
 }
 
 enum Command {
@@ -120,7 +119,7 @@ pub struct Stopped {
     pub config: GroupConfig,
     /// Earlier specs whose instance plugins may still hold instances.
     pub retired: Vec<GroupConfig>,
-    /// Creates and unlisted instances in flight at the end (also kept in the rollout store).
+    /// Creates and unlisted instances in flight at the end (also kept in the state store).
     pub in_flight: InFlight,
 }
 
@@ -150,12 +149,16 @@ impl Supervisor {
             recon.resume_in_flight(saved.clone(), deps.clock.now(), UNANSWERED_HOLD_MS);
         }
         let first = Snapshot {
-            config,
             retired: Vec::new(),
             members: Vec::new(),
-            status: recon.status(),
-            passes: 0,
-            error: None,
+            status: GroupStatus {
+                id: config.id().clone(),
+                hash: config.hash.clone(),
+                passes: 0,
+                error: None,
+                counts: recon.status(),
+            },
+            config,
         };
         let (snap_tx, snapshot) = watch::channel(Arc::new(first));
         let (tx, rx) = mpsc::channel(16);
@@ -243,6 +246,8 @@ struct Loop {
     deps: Arc<Deps>,
     plugins: Option<Plugins>,
     health: HealthChecks,
+    /// `Flavor.Quorum` checks, beside the loop like health checks.
+    quorum: QuorumChecks,
     retired: Retired,
     /// The plugins of retired configs, resolved when first needed, with their listing lag.
     retired_plugins: BTreeMap<infrakit_spi::plugin::Name, (Plugins, u64)>,
@@ -275,6 +280,7 @@ async fn run(
             deps.options.health_timeout,
             deps.options.health_interval,
         ),
+        quorum: QuorumChecks::new(deps.options.health_timeout, deps.options.health_interval),
         deps: deps.clone(),
         plugins: None,
         retired,
@@ -325,19 +331,19 @@ async fn run(
                 }
             }
         }
-        if let Some(spec) = recon.take_rolled_back() {
+        if let Some(rolled) = recon.take_rolled_back() {
             // The spec in force may name other plugins than the one rolled back from.
             lp.plugins = None;
             lp.retired.from_rollout(recon.rollout(), recon.config());
             if let Some(sink) = deps.spec_sink.as_ref() {
-                sink(spec);
+                sink(rolled);
             }
         }
         lp.executor.reap();
         if recon.rollout() != persisted.as_ref() {
             let saved = match recon.rollout() {
-                Some(r) => deps.store.save(r).await,
-                None => deps.store.remove(&gid).await,
+                Some(r) => deps.persisted.save_rollout(r).await,
+                None => deps.persisted.remove_rollout(&gid).await,
             };
             match saved {
                 Ok(()) => persisted = recon.rollout().cloned(),
@@ -345,14 +351,10 @@ async fn run(
             }
         }
         let members = recon.members().iter().map(|m| m.desc.clone()).collect();
-        snap_tx.send_replace(Arc::new(Snapshot {
-            config: recon.config().clone(),
-            retired: lp.retired.to_configs(),
-            members,
-            status: recon.status(),
-            passes,
-            error,
-        }));
+        let config = recon.config().clone();
+        let status =
+            GroupStatus { id: config.id().clone(), hash: config.hash.clone(), passes, error, counts: recon.status() };
+        snap_tx.send_replace(Arc::new(Snapshot { config, retired: lp.retired.to_configs(), members, status }));
 
         // Wait for something that calls for a pass: a verdict that did not change the known health does not.
         loop {
@@ -372,7 +374,7 @@ async fn run(
                             }
                             let in_flight = lp.in_flight(&recon);
                             if in_flight != lp.saved {
-                                if let Err(e) = deps.store.save_in_flight(&gid, &in_flight).await {
+                                if let Err(e) = deps.persisted.save_in_flight(&gid, &in_flight).await {
                                     tracing::warn!(group = %gid, error = %e, "cannot record what is in flight");
                                 }
                             }
@@ -389,6 +391,7 @@ async fn run(
                             lp.retired.on_update(recon.config(), &cfg);
                             if cfg.flavor.plugin != recon.config().flavor.plugin {
                                 lp.health.forget();
+                                lp.quorum.forget();
                             }
                             recon.update(*cfg, now);
                             if changed_plugins { lp.plugins = None; }
@@ -403,8 +406,8 @@ async fn run(
                                 lp.retired.on_update(&from, recon.config());
                                 lp.plugins = None;
                             }
-                            if let (Some(spec), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
-                                sink(spec);
+                            if let (Some(rolled), Some(sink)) = (recon.take_rolled_back(), deps.spec_sink.as_ref()) {
+                                sink(rolled);
                             }
                             let _ = ack.send(result);
                         }
@@ -413,6 +416,7 @@ async fn run(
                 }
                 Some(outcome) = done_rx.recv() => { recon.complete(&outcome, deps.clock.now()); true }
                 Some(verdict) = lp.health.next() => lp.health.record_all(verdict),
+                Some(verdict) = lp.quorum.next() => lp.quorum.record_all(verdict),
                 _ = next_change(&mut changes) => true,
                 _ = tokio::time::sleep_until(next_resync) => { next_resync = jittered(&deps.options); true }
                 _ = sleep_until_millis(wake_at, deps.clock.as_ref()) => true,
@@ -544,6 +548,8 @@ impl Loop {
             self.list_retired(recon, &filter, &mut listing).await?;
             recon.set_listing_grace(self.grace());
         }
+        self.quorum.check(&flavor, &cfg, &listing);
+        recon.set_quorum(self.quorum.state(&listing));
         let health = self.health.verdicts(&listing);
         let fresh = self.health.take_fresh();
         let now = deps.clock.now();
@@ -560,7 +566,7 @@ impl Loop {
         // Creates are recorded in the store before they are sent; when that fails, none is sent.
         let in_flight = self.in_flight(recon);
         if in_flight != self.saved {
-            match deps.store.save_in_flight(cfg.id(), &in_flight).await {
+            match deps.persisted.save_in_flight(cfg.id(), &in_flight).await {
                 Ok(()) => self.saved = in_flight,
                 Err(e) => {
                     tracing::warn!(group = %cfg.id(), error = %e, "cannot record creates in the store; none is sent");

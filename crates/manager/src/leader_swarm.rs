@@ -1,54 +1,36 @@
 //! Leadership from Docker Swarm: the replica on the node that is the Swarm's Raft leader leads (the seeds' "follow
-//! the quorum's leader"). The local Docker engine is asked through its API socket.
+//! the quorum's leader"). The local Docker engine is asked through `infrakit-docker`'s client (built with the
+//! `docker` feature).
 
 use crate::polled::PolledLeadership;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
-use hyper_util::rt::TokioIo;
+use infrakit_docker::models::LocalNodeState;
+use infrakit_docker::Docker;
 use infrakit_spi::manager::LeaderStatus;
-use std::path::{Path, PathBuf};
+use infrakit_spi::{Error, Result};
 use std::time::Duration;
 
-/// GETs `path` from the Docker engine at `socket` and decodes the JSON answer.
-pub async fn docker_get(socket: &Path, path: &str) -> Result<serde_json::Value, String> {
-    let stream = tokio::net::UnixStream::connect(socket).await.map_err(|e| format!("{}: {e}", socket.display()))?;
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
-    tokio::spawn(conn);
-    let req = http::Request::get(path)
-        .header(http::header::HOST, "docker")
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| e.to_string())?;
-    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
-    let status = resp.status();
-    let body = resp.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
-    if !status.is_success() {
-        return Err(format!("docker {path}: HTTP {status}: {}", String::from_utf8_lossy(&body).trim()));
-    }
-    serde_json::from_slice(&body).map_err(|e| format!("docker {path}: {e}"))
-}
-
 /// Asks the engine who leads its swarm.
-pub async fn swarm_status(socket: &Path) -> LeaderStatus {
-    let info = match docker_get(socket, "/info").await {
+pub async fn swarm_status(docker: &Docker) -> LeaderStatus {
+    let info = match docker.info().await {
         Ok(i) => i,
         Err(e) => return LeaderStatus::Unknown { reason: format!("docker engine: {e}") },
     };
-    let swarm = &info["Swarm"];
-    let node = swarm["NodeID"].as_str().unwrap_or("");
-    if node.is_empty() || swarm["LocalNodeState"] != "active" {
+    let swarm = info.swarm.unwrap_or_default();
+    let node = swarm.node_id.unwrap_or_default();
+    if node.is_empty() || swarm.local_node_state != Some(LocalNodeState::ACTIVE) {
         return LeaderStatus::Unknown { reason: "this docker engine is not part of a swarm".into() };
     }
-    if swarm["ControlAvailable"] != true {
+    if swarm.control_available != Some(true) {
         return LeaderStatus::Follower { leader: None }; // a worker never leads
     }
-    match docker_get(socket, "/nodes").await {
+    match docker.nodes().await {
         Ok(nodes) => {
-            let leader = nodes.as_array().into_iter().flatten().find(|n| n["ManagerStatus"]["Leader"] == true);
+            let leader = nodes.iter().find(|n| n.manager_status.as_ref().and_then(|m| m.leader) == Some(true));
             match leader {
-                Some(n) if n["ID"] == node => LeaderStatus::Leader,
+                Some(n) if n.id.as_deref() == Some(node.as_str()) => LeaderStatus::Leader,
                 Some(n) => {
-                    let name = n["Description"]["Hostname"].as_str().or(n["ID"].as_str()).unwrap_or("?").to_string();
+                    let hostname = n.description.as_ref().and_then(|d| d.hostname.clone());
+                    let name = hostname.or_else(|| n.id.clone()).unwrap_or_else(|| "?".into());
                     LeaderStatus::Follower { leader: Some(name) }
                 }
                 None => LeaderStatus::Unknown { reason: "the swarm has no leader".into() },
@@ -58,11 +40,12 @@ pub async fn swarm_status(socket: &Path) -> LeaderStatus {
     }
 }
 
-/// Leadership polled from the local Docker engine at `socket` (e.g. /var/run/docker.sock) every `interval`.
-pub fn swarm_leadership(socket: impl Into<PathBuf>, name: &str, interval: Duration) -> PolledLeadership {
-    let socket = socket.into();
-    PolledLeadership::start(name, "the docker engine", interval, move || {
-        let socket = socket.clone();
-        async move { swarm_status(&socket).await }
-    })
+/// Leadership polled from the Docker engine at `host` (a socket path such as /var/run/docker.sock, `unix:///...`
+/// or `tcp://host:port`) every `interval`.
+pub fn swarm_leadership(host: &str, name: &str, interval: Duration) -> Result<PolledLeadership> {
+    let docker = Docker::new(host, Duration::from_secs(5)).map_err(|e| Error::invalid("--leadership", e))?;
+    Ok(PolledLeadership::start(name, "the docker engine", interval, move || {
+        let docker = docker.clone();
+        async move { swarm_status(&docker).await }
+    }))
 }

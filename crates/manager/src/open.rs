@@ -1,11 +1,15 @@
 //! URLs to backends: `open(name, leadership_url, store_url)` gives a replica its leadership, its spec store and its
-//! rollout store. `file:///dir` and `swarm:///socket` always; `etcd-election://`, `etcd-raft-leader://` and
-//! `etcd://` with the `etcd` feature.
+//! state store (rollouts, in-flight records). `always` (a single replica), `file:///path`, `swarm:///socket` and
+//! `memory://` always; `etcd-election://`, `etcd-raft-leader://` and `etcd://` with the `etcd` feature.
 
-use crate::leader_file::FileLeadership;
+use crate::leader_always::AlwaysLeader;
+use crate::leader_file::file_leadership;
+use crate::state_file::FileStateStore;
+use crate::state_memory::MemoryStateStore;
 use crate::store_file::FileStore;
-use infrakit_group::rollout::{FileRolloutStore, RolloutStore};
-use infrakit_spi::manager::{Leadership, Store};
+use crate::store_memory::MemoryStore;
+use infrakit_spi::manager::Leadership;
+use infrakit_spi::store::{SpecStore, StateStore};
 use infrakit_spi::{Error, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,9 +20,9 @@ pub struct Backends {
     /// Who leads.
     pub leadership: Arc<dyn Leadership>,
     /// The group specs, with their history.
-    pub store: Arc<dyn Store>,
-    /// Rollouts and what is in flight.
-    pub rollouts: Arc<dyn RolloutStore>,
+    pub store: Arc<dyn SpecStore>,
+    /// What group controllers keep across restarts: rollouts and what is in flight.
+    pub state: Arc<dyn StateStore>,
 }
 
 /// Opens the backends named by `leadership` and `store` for replica `name`.
@@ -27,21 +31,31 @@ pub async fn open(name: &str, leadership: &str, store: &str) -> Result<Backends>
     if let Some(b) = open_etcd(name, leadership, store).await? {
         return Ok(b);
     }
+    local_stores(basic_leadership(leadership, name)?, store).await
+}
+
+/// The stores that need no service: in memory, or in a directory (specs in it, the rest in its `.rollouts`).
+async fn local_stores(leadership: Arc<dyn Leadership>, store: &str) -> Result<Backends> {
+    if store == MEMORY {
+        return Ok(Backends {
+            leadership,
+            store: Arc::new(MemoryStore::default()),
+            state: Arc::new(MemoryStateStore::default()),
+        });
+    }
     let dir = file_url(store, "--store")?;
     Ok(Backends {
-        leadership: basic_leadership(leadership, name)?,
-        store: file_store(&dir)?,
-        rollouts: rollouts(&dir)?,
+        leadership,
+        store: Arc::new(FileStore::new(&dir)?),
+        state: Arc::new(FileStateStore::open(dir.join(".rollouts")).await?),
     })
 }
 
-fn file_store(dir: &std::path::Path) -> Result<Arc<dyn Store>> {
-    Ok(Arc::new(FileStore::new(dir)?))
-}
+/// The store URL of specs and rollouts kept in memory.
+pub const MEMORY: &str = "memory://";
 
-fn rollouts(dir: &std::path::Path) -> Result<Arc<dyn RolloutStore>> {
-    Ok(Arc::new(FileRolloutStore::new(dir.join(".rollouts"))?))
-}
+/// The leadership URL of a single replica, which always leads.
+pub const ALWAYS: &str = "always";
 
 /// etcd leadership and stores; `None` when neither URL names etcd.
 #[cfg(feature = "etcd")]
@@ -78,13 +92,10 @@ async fn open_etcd(name: &str, leadership: &str, store: &str) -> Result<Option<B
             Some(l) => l,
             None => basic_leadership(leadership, name)?,
         };
-        return Ok(Some(Backends { leadership, store: s.clone(), rollouts: s }));
+        return Ok(Some(Backends { leadership, store: s.clone(), state: s }));
     }
     match lead {
-        Some(leadership) => {
-            let dir = file_url(store, "--store")?;
-            Ok(Some(Backends { leadership, store: file_store(&dir)?, rollouts: rollouts(&dir)? }))
-        }
+        Some(leadership) => Ok(Some(local_stores(leadership, store).await?)),
         None => Ok(None),
     }
 }
@@ -95,13 +106,16 @@ fn file_url(url: &str, what: &str) -> Result<PathBuf> {
         _ if cfg!(feature = "etcd") => Err(Error::invalid(
             what,
             format!(
-                "{url:?}: use file:///path, etcd-election://host:port,.../<election>?ttl=<s>, \
+                "{url:?}: use file:///path, memory:// (store), always (leadership), etcd-election://host:port,.../<election>?ttl=<s>, \
                  etcd-raft-leader://host:port (leadership) or etcd://host:port,.../<prefix> (store)"
             ),
         )),
         _ => Err(Error::invalid(
             what,
-            format!("{url:?} is not supported by this build: use file:///path (build with --features etcd for etcd)"),
+            format!(
+                "{url:?} is not supported by this build: use file:///path, memory:// (store) or always \
+                 (leadership); build with --features etcd for etcd"
+            ),
         )),
     }
 }
@@ -131,15 +145,33 @@ fn etcd_url(url: &str, scheme: &str) -> Result<(String, String, i64)> {
     Ok((endpoints.to_string(), path.trim_matches('/').to_string(), ttl))
 }
 
-/// Leadership sources that need no extra build feature: a file, or the Docker Swarm leader.
+/// Leadership sources that need no extra build feature: always, a file, or the Docker Swarm leader.
 fn basic_leadership(leadership: &str, name: &str) -> Result<Arc<dyn Leadership>> {
+    if leadership == ALWAYS {
+        return Ok(Arc::new(AlwaysLeader::new(name)));
+    }
     Ok(match leadership.strip_prefix("swarm://") {
-        Some(socket) => {
-            let socket = if socket.is_empty() { "/var/run/docker.sock" } else { socket };
-            Arc::new(crate::leader_swarm::swarm_leadership(socket, name, Duration::from_secs(1)))
-        }
-        None => Arc::new(FileLeadership::new(file_url(leadership, "--leadership")?, name, Duration::from_secs(1))),
+        Some(host) => swarm(host, name)?,
+        None => Arc::new(file_leadership(file_url(leadership, "--leadership")?, name, Duration::from_secs(1))),
     })
+}
+
+/// Leadership from the Docker Swarm leader, asked of the engine at `host` (`swarm:///var/run/docker.sock`,
+/// `swarm://` for that default, or `swarm://host:port`).
+#[cfg(feature = "docker")]
+fn swarm(host: &str, name: &str) -> Result<Arc<dyn Leadership>> {
+    let host = match host {
+        "" => "/var/run/docker.sock".to_string(),
+        h if h.starts_with('/') => h.to_string(),
+        h => format!("tcp://{h}"),
+    };
+    Ok(Arc::new(crate::leader_swarm::swarm_leadership(&host, name, Duration::from_secs(1))?))
+}
+
+/// Swarm leadership needs the Docker client, which this build lacks.
+#[cfg(not(feature = "docker"))]
+fn swarm(host: &str, _name: &str) -> Result<Arc<dyn Leadership>> {
+    Err(Error::invalid("--leadership", format!("swarm://{host} needs Docker support: build with --features docker")))
 }
 
 #[cfg(test)]
@@ -172,5 +204,19 @@ mod tests {
         assert_eq!(b.leadership.name(), "m1");
         assert!(b.store.specs().await.expect("specs").is_empty());
         assert!(dir.path().join("store/.rollouts").is_dir());
+    }
+
+    #[cfg(not(feature = "docker"))]
+    #[tokio::test]
+    async fn swarm_leadership_needs_the_docker_feature() {
+        let err = open("m1", "swarm:///var/run/docker.sock", MEMORY).await.err().map(|e| e.to_string());
+        assert!(err.as_deref().is_some_and(|e| e.contains("build with --features docker")), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_single_replica_in_memory() {
+        let b = open("solo", ALWAYS, MEMORY).await.expect("backends");
+        assert!(b.leadership.may_act());
+        assert!(b.store.specs().await.expect("specs").is_empty());
     }
 }

@@ -1,9 +1,10 @@
-//! Leadership that is polled: ask a source every interval, publish changes.
+//! Leadership that is polled: ask a source every interval (and whenever the source says it changed), publish
+//! changes.
 
 use infrakit_spi::manager::{LeaderChanges, LeaderStatus, Leadership};
 use std::future::Future;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 /// Leadership decided by asking `check` every `interval` (a `check` slower than the interval counts as Unknown).
 pub struct PolledLeadership {
@@ -13,7 +14,23 @@ pub struct PolledLeadership {
 
 impl PolledLeadership {
     /// Starts polling; `what` names the source in the reason given when it does not answer.
-    pub fn start<F, Fut>(name: &str, what: &'static str, interval: Duration, mut check: F) -> PolledLeadership
+    pub fn start<F, Fut>(name: &str, what: &'static str, interval: Duration, check: F) -> PolledLeadership
+    where
+        F: FnMut() -> Fut + Send + 'static,
+        Fut: Future<Output = LeaderStatus> + Send,
+    {
+        PolledLeadership::start_woken(name, what, interval, None, check)
+    }
+
+    /// Like [`PolledLeadership::start`], also asking at once whenever `wake` says the source changed (a file
+    /// watch); once `wake` closes, only the interval is left.
+    pub fn start_woken<F, Fut>(
+        name: &str,
+        what: &'static str,
+        interval: Duration,
+        mut wake: Option<mpsc::Receiver<()>>,
+        mut check: F,
+    ) -> PolledLeadership
     where
         F: FnMut() -> Fut + Send + 'static,
         Fut: Future<Output = LeaderStatus> + Send,
@@ -34,7 +51,17 @@ impl PolledLeadership {
                         false
                     }
                 });
-                tokio::time::sleep(interval).await;
+                let woken = async {
+                    match wake.as_mut() {
+                        Some(w) => w.recv().await.is_some(),
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(interval) => {}
+                    still = woken => if !still { wake = None },
+                    _ = tx.closed() => return,
+                }
             }
         });
         PolledLeadership { name: name.to_string(), status }

@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 use infrakit_group::plugin::GroupPlugin;
+use infrakit_group::reconciler::RolledBack;
 use infrakit_spi::group::{self, Commit, Group, GroupControl, Id};
-use infrakit_spi::manager::{LeaderStatus, Leadership, Manager, ManagerStatus, SpecVersion, Store};
+use infrakit_spi::manager::{LeaderStatus, Leadership, Manager, ManagerStatus, SpecStore, SpecVersion};
 use infrakit_spi::metadata::{children_at, value_at, Metadata, Path};
 use infrakit_spi::{Any, Error, Result};
 use std::sync::Arc;
@@ -15,13 +16,18 @@ use tokio_stream::StreamExt;
 pub struct Replica {
     name: String,
     controller: Arc<GroupPlugin>,
-    store: Arc<dyn Store>,
+    store: Arc<dyn SpecStore>,
     status: watch::Receiver<LeaderStatus>,
     /// Serializes leadership transitions with commits, so a commit never races a takeover.
     gate: tokio::sync::Mutex<()>,
     /// What a take-over in progress waits for (shown in status); `None` when it is done or none runs.
     taking_over: std::sync::Mutex<Option<String>>,
+    /// When the replica started.
+    started: std::time::Instant,
 }
+
+/// How long after its start a replica's calls wait for it to know who leads.
+const FIRST_OBSERVATION: Duration = Duration::from_secs(5);
 
 /// A leadership change for the worker that acts on them, in the order they were seen.
 enum Transition {
@@ -40,7 +46,11 @@ impl Replica {
     /// Every leadership change is seen in order, even while a take-over is under way: the watcher never waits on
     /// the controller. Losing leadership cancels a take-over at once; each new leadership loads the latest stored
     /// specs, retrying (with back-off, shown in status) until the store can be read and every group runs.
-    pub fn start(leadership: Arc<dyn Leadership>, store: Arc<dyn Store>, controller: Arc<GroupPlugin>) -> Arc<Replica> {
+    pub fn start(
+        leadership: Arc<dyn Leadership>,
+        store: Arc<dyn SpecStore>,
+        controller: Arc<GroupPlugin>,
+    ) -> Arc<Replica> {
         let (tx, status) = watch::channel(LeaderStatus::Unknown { reason: "not observed yet".into() });
         let replica = Arc::new(Replica {
             name: leadership.name().to_string(),
@@ -49,6 +59,7 @@ impl Replica {
             status,
             gate: Default::default(),
             taking_over: Default::default(),
+            started: std::time::Instant::now(),
         });
         // Losses are counted so that a take-over can tell it has been overtaken.
         let (lost_tx, lost_rx) = watch::channel(0u64);
@@ -181,7 +192,16 @@ impl Replica {
         self.status.borrow().clone()
     }
 
-    fn require_leader(&self) -> Result<()> {
+    /// Fails unless this replica leads. In its first seconds a replica may not know yet (its source has not
+    /// answered): a call then waits until it knows or those seconds are over, instead of failing at once. Later, a
+    /// replica that does not know answers at once.
+    async fn require_leader(&self) -> Result<()> {
+        let settling = FIRST_OBSERVATION.saturating_sub(self.started.elapsed());
+        if !settling.is_zero() {
+            let mut status = self.status.clone();
+            let known = |s: &LeaderStatus| !matches!(s, LeaderStatus::Unknown { .. });
+            let _ = tokio::time::timeout(settling, status.wait_for(known)).await;
+        }
         match self.leader_status() {
             LeaderStatus::Leader => Ok(()),
             LeaderStatus::Follower { leader: Some(l) } => {
@@ -198,13 +218,36 @@ impl Replica {
     }
 }
 
+impl Replica {
+    /// Stores the spec a rollback put in force, so the next leader (or `up`) keeps it; under the gate, and only
+    /// while the store still holds the spec the rollback abandoned: a commit that came in between wins.
+    pub async fn record_rollback(&self, rolled: RolledBack) {
+        let _gate = self.gate.lock().await;
+        let id = rolled.to.id.clone();
+        let latest = match self.store.specs().await {
+            Ok(specs) => specs.into_iter().find(|s| s.id == id),
+            Err(e) => {
+                tracing::error!(group = %id, error = %e, "cannot store the rolled-back spec: the store cannot be read");
+                return;
+            }
+        };
+        if latest.as_ref() != Some(&rolled.from) {
+            tracing::info!(group = %id, "a newer commit replaced the spec that was rolled back: the rollback is not stored");
+            return;
+        }
+        if let Err(e) = self.store.put(&rolled.to).await {
+            tracing::error!(group = %id, error = %e, "cannot store the rolled-back spec");
+        }
+    }
+}
+
 #[async_trait]
 impl Group for Replica {
     async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<Commit> {
         // A follower answers at once, without waiting behind a leadership transition.
-        self.require_leader()?;
+        self.require_leader().await?;
         let _gate = self.gate.lock().await;
-        self.require_leader()?;
+        self.require_leader().await?;
         // Validated before it is stored: a rejected spec never poisons the store.
         self.controller.validate(&spec).await?;
         if !pretend {
@@ -214,9 +257,9 @@ impl Group for Replica {
     }
 
     async fn free_group(&self, id: &Id) -> Result<()> {
-        self.require_leader()?;
+        self.require_leader().await?;
         let _gate = self.gate.lock().await;
-        self.require_leader()?;
+        self.require_leader().await?;
         let stored = self.store.specs().await?.into_iter().any(|s| &s.id == id);
         match self.controller.free_group(id).await {
             // A stored group that is not running (its plugin was missing at takeover) can still be freed.
@@ -227,14 +270,14 @@ impl Group for Replica {
     }
 
     async fn describe_group(&self, id: &Id) -> Result<group::Description> {
-        self.require_leader()?;
+        self.require_leader().await?;
         self.controller.describe_group(id).await
     }
 
     async fn destroy_group(&self, id: &Id) -> Result<()> {
-        self.require_leader()?;
+        self.require_leader().await?;
         let _gate = self.gate.lock().await;
-        self.require_leader()?;
+        self.require_leader().await?;
         let stored = self.store.specs().await?.into_iter().find(|s| &s.id == id);
         match self.controller.destroy_group(id).await {
             Ok(()) => {}
@@ -262,22 +305,22 @@ impl Group for Replica {
 #[async_trait]
 impl GroupControl for Replica {
     async fn pause(&self, id: &Id) -> Result<()> {
-        self.require_leader()?;
+        self.require_leader().await?;
         self.controller.pause(id).await
     }
 
     async fn resume(&self, id: &Id) -> Result<()> {
-        self.require_leader()?;
+        self.require_leader().await?;
         self.controller.resume(id).await
     }
 
     async fn rollback(&self, id: &Id) -> Result<()> {
-        self.require_leader()?;
+        self.require_leader().await?;
         self.controller.rollback(id).await
     }
 
-    async fn status(&self, id: &Id) -> Result<Any> {
-        self.require_leader()?;
+    async fn status(&self, id: &Id) -> Result<infrakit_spi::status::GroupStatus> {
+        self.require_leader().await?;
         GroupControl::status(self.controller.as_ref(), id).await
     }
 }
@@ -304,7 +347,7 @@ impl Manager for Replica {
     }
 
     async fn rollback_to(&self, id: &Id, version: Option<u64>) -> Result<String> {
-        self.require_leader()?;
+        self.require_leader().await?;
         let history = self.store.history(id).await?;
         let with_spec: Vec<&SpecVersion> = history.iter().filter(|v| v.spec.is_some()).collect();
         let target = match version {

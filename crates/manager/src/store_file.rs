@@ -5,14 +5,19 @@
 use async_trait::async_trait;
 use infrakit_group::clock::{Clock, SystemClock};
 use infrakit_spi::group::{self, Id};
-use infrakit_spi::manager::{SpecVersion, Store};
+use infrakit_spi::store::{SpecStore, SpecVersion};
 use infrakit_spi::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-/// The file store.
+/// The file store. Every read and write runs on tokio's blocking pool: the runtime never waits on the disk.
 pub struct FileStore {
+    dir: Arc<Dir>,
+}
+
+/// The directory and the lock that orders its writes.
+struct Dir {
     dir: PathBuf,
     lock: Mutex<()>,
 }
@@ -26,9 +31,19 @@ impl FileStore {
     pub fn new(dir: impl Into<PathBuf>) -> Result<FileStore> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
-        Ok(FileStore { dir, lock: Mutex::new(()) })
+        Ok(FileStore { dir: Arc::new(Dir { dir, lock: Mutex::new(()) }) })
     }
 
+    /// Runs `work` on the directory off the runtime.
+    async fn blocking<T: Send + 'static>(&self, work: impl FnOnce(&Dir) -> Result<T> + Send + 'static) -> Result<T> {
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || work(&dir))
+            .await
+            .map_err(|e| Error::failed(format!("a spec store task failed: {e}")))?
+    }
+}
+
+impl Dir {
     fn group_dir(&self, id: &Id) -> Result<PathBuf> {
         if id.0.is_empty() || id.0.contains('/') || id.0.starts_with('.') {
             return Err(Error::invalid("ID", format!("{:?} cannot name a stored group", id.0)));
@@ -70,19 +85,8 @@ impl FileStore {
         std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| fail(&dir, e))?;
         Ok(version)
     }
-}
 
-#[async_trait]
-impl Store for FileStore {
-    async fn put(&self, spec: &group::Spec) -> Result<u64> {
-        self.write_version(&spec.id, Some(spec))
-    }
-
-    async fn remove(&self, id: &Id) -> Result<()> {
-        self.write_version(id, None).map(|_| ())
-    }
-
-    async fn specs(&self) -> Result<Vec<group::Spec>> {
+    fn specs(&self) -> Result<Vec<group::Spec>> {
         let entries = std::fs::read_dir(&self.dir).map_err(|e| fail(&self.dir, e))?;
         let mut out = Vec::new();
         for e in entries.flatten() {
@@ -102,9 +106,27 @@ impl Store for FileStore {
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
+}
+
+#[async_trait]
+impl SpecStore for FileStore {
+    async fn put(&self, spec: &group::Spec) -> Result<u64> {
+        let spec = spec.clone();
+        self.blocking(move |d| d.write_version(&spec.id, Some(&spec))).await
+    }
+
+    async fn remove(&self, id: &Id) -> Result<()> {
+        let id = id.clone();
+        self.blocking(move |d| d.write_version(&id, None).map(|_| ())).await
+    }
+
+    async fn specs(&self) -> Result<Vec<group::Spec>> {
+        self.blocking(|d| d.specs()).await
+    }
 
     async fn history(&self, id: &Id) -> Result<Vec<SpecVersion>> {
-        Self::versions(&self.group_dir(id)?)
+        let id = id.clone();
+        self.blocking(move |d| Dir::versions(&d.group_dir(&id)?)).await
     }
 }
 

@@ -2,19 +2,20 @@
 //! busy. Real file store, real file instance plugin, a leadership the test drives.
 
 use async_trait::async_trait;
+use infrakit_flavor_vanilla::VanillaFlavor;
 use infrakit_group::clock::SystemClock;
+use infrakit_group::persisted::Persisted;
 use infrakit_group::plugin::GroupPlugin;
-use infrakit_group::rollout::MemoryRolloutStore;
 use infrakit_group::supervisor::{Deps, Options};
+use infrakit_instance_file::FileInstance;
 use infrakit_manager::replica::Replica;
+use infrakit_manager::state_memory::MemoryStateStore;
 use infrakit_manager::store_file::FileStore;
-use infrakit_plugins::flavor_vanilla::VanillaFlavor;
-use infrakit_plugins::instance_file::FileInstance;
 use infrakit_rpc::lookup::Registry;
-use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Index};
+use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Prepare};
 use infrakit_spi::group::{self, Id};
 use infrakit_spi::instance::{Description, Spec};
-use infrakit_spi::manager::{LeaderChanges, LeaderStatus, Leadership, Manager, SpecVersion, Store};
+use infrakit_spi::manager::{LeaderChanges, LeaderStatus, Leadership, Manager, SpecStore, SpecVersion};
 use infrakit_spi::{Any, Error, Result};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -59,7 +60,7 @@ struct Flaky {
 }
 
 #[async_trait]
-impl Store for Flaky {
+impl SpecStore for Flaky {
     async fn put(&self, spec: &group::Spec) -> Result<u64> {
         self.inner.put(spec).await
     }
@@ -89,8 +90,8 @@ impl Flavor for SlowValidate {
         tokio::time::sleep(Duration::from_millis(ms)).await;
         VanillaFlavor::default().validate(p, a).await
     }
-    async fn prepare(&self, p: Option<&Any>, s: Spec, a: &AllocationMethod, i: &Index) -> Result<Spec> {
-        VanillaFlavor::default().prepare(p, s, a, i).await
+    async fn prepare(&self, request: Prepare<'_>) -> Result<Spec> {
+        VanillaFlavor::default().prepare(request).await
     }
     async fn healthy(&self, p: Option<&Any>, d: &Description) -> Result<Health> {
         VanillaFlavor::default().healthy(p, d).await
@@ -125,7 +126,7 @@ fn setup() -> Setup {
         guard: Some(Arc::new(move || guard_source.may_act())),
         lookup: registry.clone(),
         clock: Arc::new(SystemClock),
-        store: Arc::new(MemoryRolloutStore::default()),
+        persisted: Persisted::new(Arc::new(MemoryStateStore::default())),
         options: Options { resync: Duration::from_millis(500), ..Options::default() },
     };
     let controller = Arc::new(GroupPlugin::new(deps));
@@ -234,4 +235,38 @@ async fn leadership_lost_and_regained_during_a_slow_take_over_loads_the_latest_s
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(running_size(&s.controller).await, Some(3), "the replica went back to an old spec");
     assert_eq!(files(&s.instances), 3);
+}
+
+/// A replica that has just started does not know yet who leads (its leader file is read on its first poll): a
+/// commit sent at once waits for that instead of failing with "does not know who leads".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_right_after_start_waits_to_learn_who_leads() {
+    let s = setup();
+    let leader = s._home.path().join("leader");
+    std::fs::write(&leader, "m1\n").expect("leader file");
+    let leadership = Arc::new(infrakit_manager::leader_file::file_leadership(&leader, "m1", Duration::from_secs(1)));
+    let store = Arc::new(FileStore::new(s._home.path().join("store-m1")).expect("store"));
+    let replica = Replica::start(leadership, store.clone(), s.controller.clone());
+    use infrakit_spi::group::Group;
+    replica.commit_group(spec(2), false).await.expect("the commit waits for the first read of the leader file");
+    assert_eq!(store.specs().await.expect("specs").len(), 1, "stored, then committed");
+    assert_eq!(running_size(&s.controller).await, Some(2));
+}
+
+/// A rollback is stored only while the store still holds the spec it abandoned: a commit that came in between
+/// wins, so the next leader never resumes a spec nobody runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_is_stored_unless_a_newer_commit_came_first() {
+    use infrakit_group::reconciler::RolledBack;
+    use infrakit_spi::group::Group;
+    let s = setup();
+    s.leadership.lead(true);
+    s.replica.commit_group(spec(1), false).await.expect("v1");
+    s.replica.commit_group(spec(2), false).await.expect("v2");
+    s.replica.record_rollback(RolledBack { to: spec(1), from: spec(2) }).await;
+    let stored = |specs: Vec<group::Spec>| specs.into_iter().find(|x| x.id.0 == "ha");
+    assert_eq!(stored(s.store.specs().await.expect("specs")), Some(spec(1)), "the rollback is the latest version");
+    s.replica.commit_group(spec(3), false).await.expect("v3");
+    s.replica.record_rollback(RolledBack { to: spec(1), from: spec(2) }).await;
+    assert_eq!(stored(s.store.specs().await.expect("specs")), Some(spec(3)), "the newer commit stays");
 }

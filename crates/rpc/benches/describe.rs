@@ -3,7 +3,7 @@
 //!   cargo bench -p infrakit-rpc --bench describe
 
 use async_trait::async_trait;
-use infrakit_plugins::instance_file::FileInstance;
+use infrakit_instance_file::FileInstance;
 use infrakit_rpc::clients::{InstanceClient, PluginClient};
 use infrakit_rpc::{RpcClient, ServerBuilder, Target};
 use infrakit_spi::instance::{Description, Id, Instance, LogicalId, Spec, Tags};

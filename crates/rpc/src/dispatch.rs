@@ -1,7 +1,9 @@
 //! JSON-RPC 2.0 envelope handling: parse a request body, route `Service.Method`, encode the answer exactly as
 //! gorilla/rpc's json2 codec does (all outcomes are HTTP 200; errors use code -32000 with the plugin's message).
 
-use crate::services::{CallError, HandshakeService, Service};
+use crate::iface::handshake::LEGACY_NAME;
+use crate::services::{implemented, CallError, HandshakeService, Service};
+use infrakit_spi::plugin::{versions, InterfaceSpec};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -40,9 +42,10 @@ struct Response<'a> {
     id: Option<&'a RawValue>,
 }
 
-/// Routes requests to mounted services.
+/// Routes requests to mounted services. Several services may serve one interface (an interface and its
+/// extensions); a method goes to the most recently mounted one that has it.
 pub struct Router {
-    services: BTreeMap<String, Arc<dyn Service>>,
+    services: BTreeMap<String, Vec<Arc<dyn Service>>>,
     handshake: HandshakeService,
     order: Vec<Arc<dyn Service>>,
 }
@@ -65,13 +68,33 @@ impl Router {
     /// Mounts `services`; the handshake describes them in this order.
     pub fn new(services: Vec<Arc<dyn Service>>) -> Router {
         let handshake = HandshakeService::new(&services);
-        let map = services.iter().map(|s| (s.interface().name, s.clone())).collect();
+        let mut map: BTreeMap<String, Vec<Arc<dyn Service>>> = BTreeMap::new();
+        for s in &services {
+            map.entry(s.interface().name).or_default().push(s.clone());
+        }
         Router { services: map, handshake, order: services }
     }
 
     /// The mounted services, in registration order.
     pub fn services(&self) -> &[Arc<dyn Service>] {
         &self.order
+    }
+
+    /// The interfaces implemented, each once, in registration order (extensions are not interfaces of their own).
+    pub fn implements(&self) -> Vec<InterfaceSpec> {
+        implemented(&self.order)
+    }
+
+    /// Every method of the interface `name`, its extensions' included, in registration order.
+    pub fn methods_of(&self, name: &str) -> Vec<&'static str> {
+        let services = self.services.get(name).map(Vec::as_slice).unwrap_or_default();
+        let mut methods: Vec<&'static str> = Vec::new();
+        for m in services.iter().flat_map(|s| s.methods().iter().copied()) {
+            if !methods.contains(&m) {
+                methods.push(m);
+            }
+        }
+        methods
     }
 
     /// Handles one request body; `None` means a notification (no id), answered with an empty body.
@@ -119,12 +142,16 @@ impl Router {
             Some(p) => p,
             None => empty_object(),
         };
-        let outcome = match service {
-            "Handshake" | "Plugin" => self.handshake.answer(name),
-            _ => match self.services.get(service) {
+        let outcome = if service == versions::HANDSHAKE_API.name || service == LEGACY_NAME {
+            self.handshake.answer(name)
+        } else {
+            let Some(candidates) = self.services.get(service) else {
+                return Err((CODE_SERVER, format!("rpc: can't find service {method:?}"), None));
+            };
+            match candidates.iter().rev().find(|s| s.methods().contains(&name)) {
                 Some(svc) => svc.call(name, params).await,
-                None => return Err((CODE_SERVER, format!("rpc: can't find service {method:?}"), None)),
-            },
+                None => Err(CallError::MethodNotFound),
+            }
         };
         outcome.map_err(|e| match e {
             CallError::MethodNotFound => (CODE_SERVER, format!("rpc: can't find method {method:?}"), None),

@@ -3,16 +3,14 @@
 use crate::dispatch::Router;
 use serde_json::json;
 
-/// The body of `/info/api.json` for the services of `router`.
+/// The body of `/info/api.json` for the services of `router`: each interface once, with its extensions' methods.
 pub fn api_json(router: &Router) -> Vec<u8> {
-    let implements: Vec<_> = router.services().iter().map(|s| s.interface()).collect();
-    let interfaces: Vec<_> = router
-        .services()
+    let implements = router.implements();
+    let interfaces: Vec<_> = implements
         .iter()
-        .map(|s| {
-            let iface = s.interface();
-            let methods: Vec<_> = s
-                .methods()
+        .map(|iface| {
+            let methods: Vec<_> = router
+                .methods_of(&iface.name)
                 .iter()
                 .map(|m| json!({"Request": {"jsonrpc": "2.0", "method": format!("{}.{m}", iface.name), "params": {}}}))
                 .collect();

@@ -1,12 +1,12 @@
 //! The server on a real UNIX socket: the JSON-RPC fixtures of the spec (§13), bad input, socket lifecycle, and the
 //! typed clients driving real plugins through it.
 
-use infrakit_plugins::flavor_vanilla::VanillaFlavor;
-use infrakit_plugins::instance_file::FileInstance;
+use infrakit_flavor_vanilla::VanillaFlavor;
+use infrakit_instance_file::FileInstance;
 use infrakit_rpc::clients::{FlavorClient, InstanceClient, PluginClient};
 use infrakit_rpc::server::{Limits, ServeError};
 use infrakit_rpc::{Discovery, Registry, RpcClient, ServerBuilder, Target};
-use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Index};
+use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Index, Prepare};
 use infrakit_spi::instance::{Instance, Spec, Tags};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::plugin::Name;
@@ -226,7 +226,15 @@ async fn typed_clients_drive_plugins_through_discovery() {
     let alloc = AllocationMethod { size: 1, logical_ids: vec![] };
     flavor.validate(Some(&props), &alloc).await.unwrap();
     let spec = Spec { tags: [("infrakit.group".to_string(), "g".to_string())].into(), ..Spec::default() };
-    let spec = flavor.prepare(Some(&props), spec, &alloc, &Index { group: "g".into(), sequence: 0 }).await.unwrap();
+    let spec = flavor
+        .prepare(Prepare {
+            properties: Some(&props),
+            spec,
+            allocation: &alloc,
+            index: &Index { group: "g".into(), sequence: 0 },
+        })
+        .await
+        .unwrap();
     assert_eq!(spec.init, "echo hello");
     let id = instance.provision(spec).await.unwrap();
     let listed = instance.describe_instances(&[("tier".to_string(), "web".to_string())].into(), true).await.unwrap();

@@ -1,6 +1,8 @@
 //! Byte-for-byte round trips of the JSON examples of the spec (§2): decode, re-encode as Go would, compare.
 
-use infrakit_rpc::messages::{flavor as fm, group as gm, handshake as hm, instance as im, metadata as mm};
+use infrakit_rpc::messages::{
+    flavor as fm, group as gm, handshake as hm, instance as im, manager as mgr, metadata as mm,
+};
 use infrakit_spi::gojson;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -62,7 +64,7 @@ fn group_methods() {
     round_trip::<gm::InspectRequest>(r#"{}"#);
     round_trip::<gm::InspectResponse>(&format!(r#"{{"Groups":[{{"ID":"cattle","Properties":{props}}}]}}"#));
     round_trip::<gm::InspectResponse>(r#"{"Groups":null}"#);
-    round_trip::<gm::IsLeaderResponse>(r#"{"Leader":true}"#);
+    round_trip::<mgr::IsLeaderResponse>(r#"{"Leader":true}"#);
 }
 
 #[test]

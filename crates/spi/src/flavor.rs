@@ -1,6 +1,6 @@
 //! Flavor plugin types and trait (`Flavor/0.1.0`).
 
-use crate::instance::{Description, LogicalId, Spec};
+use crate::instance::{Description, Id, LogicalId, Spec};
 use crate::nullable::{empty_as_null, null_as_default};
 use crate::{Any, Error, Result};
 use async_trait::async_trait;
@@ -89,21 +89,59 @@ pub struct Index {
     pub sequence: u64,
 }
 
+/// What `Flavor.Prepare` is given: the flavor's properties, the instance spec to rewrite, the group's allocation
+/// and where the instance sits in it.
+#[derive(Debug, Clone)]
+pub struct Prepare<'a> {
+    /// The flavor's properties.
+    pub properties: Option<&'a Any>,
+    /// The instance spec to rewrite.
+    pub spec: Spec,
+    /// The group's allocation.
+    pub allocation: &'a AllocationMethod,
+    /// Where the instance sits in the group.
+    pub index: &'a Index,
+}
+
+impl<'a> Prepare<'a> {
+    /// A request for an instance outside any allocation (index 0 of no group), as a person preparing one by hand
+    /// or a test would send.
+    pub fn lone(properties: Option<&'a Any>, spec: Spec) -> Prepare<'a> {
+        Prepare { properties, spec, allocation: &NO_ALLOCATION, index: &NO_INDEX }
+    }
+}
+
+static NO_ALLOCATION: AllocationMethod = AllocationMethod { size: 0, logical_ids: Vec::new() };
+static NO_INDEX: Index = Index { group: String::new(), sequence: 0 };
+
+/// What a flavor that keeps a quorum (an etcd ensemble, Swarm managers) says about it: whether it is healthy, and
+/// which instance holds its leader. The controller then replaces one member at a time, waits for a healthy quorum
+/// before the next, and rolls the leader's member last.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Quorum {
+    /// True when the quorum is whole: every member answers and is in the ensemble, and a leader is elected.
+    #[serde(rename = "Healthy", default)]
+    pub healthy: bool,
+    /// The instance (of those asked about) whose member leads, if known.
+    #[serde(rename = "Leader", default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<Id>,
+}
+
 /// A flavor plugin: decides what runs on an instance and whether it is healthy.
 #[async_trait]
 pub trait Flavor: Send + Sync {
     /// Checks `properties` for a group with `allocation`, without side effects.
     async fn validate(&self, properties: Option<&Any>, allocation: &AllocationMethod) -> Result<()>;
-    /// Returns `spec` rewritten for this flavor (Init, Tags, Attachments).
-    async fn prepare(
-        &self,
-        properties: Option<&Any>,
-        spec: Spec,
-        allocation: &AllocationMethod,
-        index: &Index,
-    ) -> Result<Spec>;
+    /// Returns the request's spec rewritten for this flavor (Init, Tags, Attachments).
+    async fn prepare(&self, request: Prepare<'_>) -> Result<Spec>;
     /// Says whether the instance is healthy.
     async fn healthy(&self, properties: Option<&Any>, instance: &Description) -> Result<Health>;
     /// Prepares the instance for destruction (best effort).
     async fn drain(&self, properties: Option<&Any>, instance: &Description) -> Result<()>;
+    /// The quorum the group's `instances` form, for flavors that keep one; `None` (the default) for those that do
+    /// not. Sent as the extension method `Flavor.Quorum`: a flavor that does not know it (InfraKit v0.5) is `None`.
+    async fn quorum(&self, properties: Option<&Any>, instances: &[Description]) -> Result<Option<Quorum>> {
+        let _ = (properties, instances);
+        Ok(None)
+    }
 }

@@ -169,17 +169,9 @@ pub fn as_go_generic(value: &Value) -> Value {
 /// `json.Compact` with HTML escaping as used when a `json.Marshaler`'s output is embedded. The input must be valid JSON.
 pub fn compact(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = Strings::default();
     for c in raw.chars() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
+        if strings.step(c) {
             match c {
                 '<' => out.push_str("\\u003c"),
                 '>' => out.push_str("\\u003e"),
@@ -188,11 +180,86 @@ pub fn compact(raw: &str) -> String {
                 '\u{2029}' => out.push_str("\\u2029"),
                 _ => out.push(c),
             }
-        } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
-            if c == '"' {
-                in_string = true;
-            }
+        } else if !is_space(c) {
             out.push(c);
+        }
+    }
+    out
+}
+
+/// Where a walk through JSON text, one character at a time, stands: inside a string or not.
+#[derive(Default)]
+struct Strings {
+    inside: bool,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Steps over `c`; true when it belongs to a string, its quotes included.
+    fn step(&mut self, c: char) -> bool {
+        if !self.inside {
+            self.inside = c == '"';
+            return self.inside;
+        }
+        if self.escaped {
+            self.escaped = false;
+        } else if c == '\\' {
+            self.escaped = true;
+        } else if c == '"' {
+            self.inside = false;
+        }
+        true
+    }
+}
+
+/// JSON's insignificant whitespace.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\n' | '\r' | '\t')
+}
+
+/// Lays out valid JSON text like Go's `json.Indent(dst, src, "", indent)`, which is also serde_json's pretty layout:
+/// one member or element per line, `": "` after a key, empty objects and arrays kept as `{}` and `[]`, no final
+/// newline. Strings are copied verbatim, whitespace outside them is replaced by the layout.
+pub fn indent(raw: &str, indent: &str) -> String {
+    fn newline(out: &mut String, indent: &str, depth: usize) {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str(indent);
+        }
+    }
+    let mut out = String::with_capacity(raw.len() * 2);
+    let mut depth = 0usize;
+    let mut strings = Strings::default();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if strings.step(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            c if is_space(c) => {}
+            '{' | '[' => {
+                out.push(c);
+                while chars.next_if(|&n| is_space(n)).is_some() {}
+                match chars.next_if(|n| matches!(n, '}' | ']')) {
+                    Some(close) => out.push(close),
+                    None => {
+                        depth += 1;
+                        newline(&mut out, indent, depth);
+                    }
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, indent, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, indent, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
         }
     }
     out
@@ -202,6 +269,16 @@ pub fn compact(raw: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn indent_matches_the_pretty_layout() {
+        let v = json!({"a": {}, "b": [], "c": [1, {"d": "x, y: {z} [\"q\"] \\"}], "e": {"f": null, "g": [true]}});
+        let text = serde_json::to_string(&v).unwrap();
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert_eq!(indent(&text, "  "), pretty);
+        assert_eq!(indent(" { \"a\" : [ ] }\n", "  "), "{\n  \"a\": []\n}");
+        assert_eq!(indent(&compact(&indent(&text, "\t")), "  "), pretty);
+    }
 
     #[test]
     fn floats_follow_go_rules() {

@@ -6,23 +6,10 @@ use crate::nullable::{empty_as_null, null_as_default};
 use crate::{plugin, Any, Result};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-/// A group's ID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Id(pub String);
-
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for Id {
-    fn from(s: &str) -> Id {
-        Id(s.to_string())
-    }
+string_id! {
+    /// A group's ID.
+    Id
 }
 
 /// A group spec: `{"ID","Properties"}`.
@@ -85,7 +72,8 @@ pub trait Group: Send + Sync {
     async fn inspect_groups(&self) -> Result<Vec<Spec>>;
 }
 
-/// Rollout controls beyond InfraKit v0.5's Group API (served as `GroupControl/0.1.0`).
+/// Rollout controls beyond InfraKit v0.5's Group API (served as extension methods of `Group/0.1.0`, so v0.5 clients meet no
+/// interface they do not know).
 #[async_trait]
 pub trait GroupControl: Send + Sync {
     /// Pauses the group's rollout.
@@ -94,8 +82,8 @@ pub trait GroupControl: Send + Sync {
     async fn resume(&self, id: &Id) -> Result<()>;
     /// Rolls back to the spec before the rollout.
     async fn rollback(&self, id: &Id) -> Result<()>;
-    /// The group's status: counts, rollout, notes, as JSON.
-    async fn status(&self, id: &Id) -> Result<Any>;
+    /// The group's status: counts, rollout, notes.
+    async fn status(&self, id: &Id) -> Result<crate::status::GroupStatus>;
 }
 
 #[cfg(test)]

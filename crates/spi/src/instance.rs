@@ -5,43 +5,18 @@ use crate::{Any, Result};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Tags: string to string, sorted like Go's map encoding.
 pub type Tags = BTreeMap<String, String>;
 
-/// An instance's ID, assigned by its plugin.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Id(pub String);
-
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+string_id! {
+    /// An instance's ID, assigned by its plugin.
+    Id
 }
 
-impl From<&str> for Id {
-    fn from(s: &str) -> Id {
-        Id(s.to_string())
-    }
-}
-
-/// A logical ID: a stable identity for a pet (often its private IP), kept across replacements.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct LogicalId(pub String);
-
-impl fmt::Display for LogicalId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for LogicalId {
-    fn from(s: &str) -> LogicalId {
-        LogicalId(s.to_string())
-    }
+string_id! {
+    /// A logical ID: a stable identity for a pet (often its private IP), kept across replacements.
+    LogicalId
 }
 
 /// Something attached to an instance, such as a data volume; its meaning belongs to the instance plugin.

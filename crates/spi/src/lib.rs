@@ -1,7 +1,12 @@
 //! InfraKit's service provider interface: the wire types (serde that matches the Go JSON exactly), the plugin
-//! traits (`Instance`, `Flavor`, `Group`, `Metadata`), the config hash and the error type. No I/O lives here.
+//! traits (`Instance`, `Flavor`, `Group`, `Metadata`), the persistence traits (`store`), the config hash and the
+//! error type. No I/O lives here.
+
+#[macro_use]
+mod string_id;
 
 pub mod any;
+pub mod builtin;
 pub mod duration;
 pub mod error;
 pub mod flavor;
@@ -14,6 +19,8 @@ pub mod metadata;
 pub mod names;
 pub mod nullable;
 pub mod plugin;
+pub mod status;
+pub mod store;
 
 pub use any::Any;
 pub use error::{Error, Result};

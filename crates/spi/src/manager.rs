@@ -1,9 +1,12 @@
-//! The manager: which replica leads, and the durable, versioned store of group specs behind it.
+//! The manager: which replica leads, and what it tells about itself. The store of group specs behind it is
+//! [`crate::store::SpecStore`], re-exported here.
 
-use crate::group::{self, Id};
+use crate::group::Id;
 use crate::Result;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+pub use crate::store::{SpecStore, SpecVersion};
 
 /// What a replica knows about leadership.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,33 +45,6 @@ pub trait Leadership: Send + Sync {
     /// True when this replica may act at this very moment: it leads and its leadership is confirmed recently
     /// enough that no other replica can have taken over. Checked before every batch of actions.
     fn may_act(&self) -> bool;
-}
-
-/// One stored version of a group's spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SpecVersion {
-    /// The version, increasing per group.
-    #[serde(rename = "Version")]
-    pub version: u64,
-    /// When it was stored (milliseconds since the UNIX epoch).
-    #[serde(rename = "Time")]
-    pub time: u64,
-    /// The spec; `null` when the group was removed at that version.
-    #[serde(rename = "Spec")]
-    pub spec: Option<group::Spec>,
-}
-
-/// The durable store of group specs, with their history.
-#[async_trait]
-pub trait Store: Send + Sync {
-    /// Stores a new version of a group's spec; returns its version.
-    async fn put(&self, spec: &group::Spec) -> Result<u64>;
-    /// Records that a group was removed (a new version with no spec).
-    async fn remove(&self, id: &Id) -> Result<()>;
-    /// The current spec of every group.
-    async fn specs(&self) -> Result<Vec<group::Spec>>;
-    /// Every version of a group's spec, oldest first.
-    async fn history(&self, id: &Id) -> Result<Vec<SpecVersion>>;
 }
 
 /// What a manager tells about itself (`Manager.Status`, an extension of `Manager/0.1.0`).

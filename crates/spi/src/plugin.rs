@@ -77,8 +77,10 @@ impl InterfaceSpec {
     }
 }
 
-/// The interface versions this implementation speaks (InfraKit v0.5).
+/// The interfaces this implementation speaks (InfraKit v0.5): each name and version is written here and only here.
 pub mod versions {
+    use super::InterfaceSpec;
+
     /// `Instance/0.5.0`.
     pub const INSTANCE: &str = "0.5.0";
     /// `Flavor/0.1.0`.
@@ -89,6 +91,37 @@ pub mod versions {
     pub const METADATA: &str = "0.1.0";
     /// `Manager/0.1.0`.
     pub const MANAGER: &str = "0.1.0";
+    /// `Handshake/0.1.0`.
+    pub const HANDSHAKE: &str = "0.1.0";
+
+    /// An interface's name and version, known when compiling.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct Interface {
+        /// Interface name, e.g. `Instance`: the part of a method name before the dot.
+        pub name: &'static str,
+        /// Interface version, e.g. `0.5.0`.
+        pub version: &'static str,
+    }
+
+    impl Interface {
+        /// The handshake's form of it.
+        pub fn spec(self) -> InterfaceSpec {
+            InterfaceSpec::new(self.name, self.version)
+        }
+    }
+
+    /// `Instance/0.5.0`.
+    pub const INSTANCE_API: Interface = Interface { name: "Instance", version: INSTANCE };
+    /// `Flavor/0.1.0`.
+    pub const FLAVOR_API: Interface = Interface { name: "Flavor", version: FLAVOR };
+    /// `Group/0.1.0`.
+    pub const GROUP_API: Interface = Interface { name: "Group", version: GROUP };
+    /// `Metadata/0.1.0`.
+    pub const METADATA_API: Interface = Interface { name: "Metadata", version: METADATA };
+    /// `Manager/0.1.0`.
+    pub const MANAGER_API: Interface = Interface { name: "Manager", version: MANAGER };
+    /// `Handshake/0.1.0`, the discovery of the others.
+    pub const HANDSHAKE_API: Interface = Interface { name: "Handshake", version: HANDSHAKE };
 }
 
 #[cfg(test)]

@@ -93,7 +93,8 @@ fn http_server() -> (String, Arc<Mutex<Vec<String>>>) {
                 if reader.read_line(&mut h).unwrap() == 0 || h == "\r\n" {
                     break;
                 }
-                if let Some(v) = h.strip_prefix("X-Token: ") {
+                // Header names are case-insensitive (HTTP/1.1 clients may send them lower-case).
+                if let Some((_, v)) = h.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case("x-token")) {
                     token = v.trim().to_string();
                 }
             }

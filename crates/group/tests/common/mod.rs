@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod memory;
+pub mod state;
+
 use infrakit_group::config::GroupConfig;
 use infrakit_group::model::{Action, Outcome};
 use infrakit_group::reconciler::Reconciler;

@@ -4,7 +4,8 @@
 //!   renew its lease stops acting before the lease can expire on the server, so an old leader stops before a new one
 //!   starts;
 //! - [`raft::raft_leadership`]: the replica on the node whose etcd member is the Raft leader leads;
-//! - [`store::EtcdStore`]: specs (with history) and rollouts under a key prefix; writes are fenced by the election key.
+//! - [`store::EtcdStore`]: specs (with history), rollouts and in-flight records under a key prefix; writes are
+//!   fenced by the election key.
 
 pub mod election;
 pub mod raft;

@@ -1,15 +1,14 @@
-//! Specs (with history) and rollouts in etcd under a key prefix. Every write is a transaction that also checks this
-//! replica still holds its election key, so a deposed leader cannot overwrite the store.
+//! Specs (with history) and what group controllers keep (rollouts, in-flight records) in etcd under a key prefix.
+//! Every write is a transaction that also checks this replica still holds its election key, so a deposed leader
+//! cannot overwrite the store.
 
 use super::Fence;
 use async_trait::async_trait;
 use etcd_client::{Client, Compare, CompareOp, GetOptions, Txn, TxnOp};
 use infrakit_group::clock::{Clock, SystemClock};
-use infrakit_group::model::InFlight;
-use infrakit_group::rollout::{Rollout, RolloutStore};
 use infrakit_spi::group::{self, Id};
-use infrakit_spi::manager::{SpecVersion, Store};
-use infrakit_spi::{Error, Result};
+use infrakit_spi::store::{SpecStore, SpecVersion, StateKind, StateStore};
+use infrakit_spi::{Any, Error, Result};
 use std::sync::Arc;
 
 /// The etcd store.
@@ -75,7 +74,7 @@ impl EtcdStore {
 }
 
 #[async_trait]
-impl Store for EtcdStore {
+impl SpecStore for EtcdStore {
     async fn put(&self, spec: &group::Spec) -> Result<u64> {
         self.write(&spec.id, Some(spec)).await
     }
@@ -117,45 +116,34 @@ impl Store for EtcdStore {
     }
 }
 
+/// The key prefix of a kind of controller state: `<prefix>/rollouts/<group>`, `<prefix>/inflight/<group>`.
+fn state_prefix(kind: StateKind) -> &'static str {
+    match kind {
+        StateKind::Rollout => "rollouts",
+        StateKind::InFlight => "inflight",
+    }
+}
+
 #[async_trait]
-impl RolloutStore for EtcdStore {
-    async fn save(&self, rollout: &Rollout) -> Result<()> {
-        let body = serde_json::to_vec(rollout).map_err(Error::failed)?;
-        self.fenced(vec![TxnOp::put(self.key("rollouts", &rollout.group.0), body, None)]).await
+impl StateStore for EtcdStore {
+    async fn save(&self, group: &Id, kind: StateKind, doc: &Any) -> Result<()> {
+        let key = self.key(state_prefix(kind), &group.0);
+        self.fenced(vec![TxnOp::put(key, doc.as_str(), None)]).await
     }
 
-    async fn load(&self, group: &Id) -> Result<Option<Rollout>> {
+    async fn load(&self, group: &Id, kind: StateKind) -> Result<Option<Any>> {
         let mut client = self.client.clone();
-        let resp = client.get(self.key("rollouts", &group.0), None).await.map_err(etcd_err)?;
+        let key = self.key(state_prefix(kind), &group.0);
+        let resp = client.get(key.as_str(), None).await.map_err(etcd_err)?;
         match resp.kvs().first() {
             Some(kv) => serde_json::from_slice(kv.value())
                 .map(Some)
-                .map_err(|e| Error::failed(format!("stored rollout of {group}: {e}"))),
+                .map_err(|e| Error::failed(format!("etcd key {key}: unparsable stored {kind} of {group}: {e}"))),
             None => Ok(None),
         }
     }
 
-    async fn remove(&self, group: &Id) -> Result<()> {
-        self.fenced(vec![TxnOp::delete(self.key("rollouts", &group.0), None)]).await
-    }
-
-    async fn save_in_flight(&self, group: &Id, in_flight: &InFlight) -> Result<()> {
-        let key = self.key("inflight", &group.0);
-        if in_flight.is_empty() {
-            return self.fenced(vec![TxnOp::delete(key, None)]).await;
-        }
-        let body = serde_json::to_vec(in_flight).map_err(Error::failed)?;
-        self.fenced(vec![TxnOp::put(key, body, None)]).await
-    }
-
-    async fn load_in_flight(&self, group: &Id) -> Result<Option<InFlight>> {
-        let mut client = self.client.clone();
-        let resp = client.get(self.key("inflight", &group.0), None).await.map_err(etcd_err)?;
-        match resp.kvs().first() {
-            Some(kv) => serde_json::from_slice(kv.value())
-                .map(Some)
-                .map_err(|e| Error::failed(format!("stored in-flight creates of {group}: {e}"))),
-            None => Ok(None),
-        }
+    async fn remove(&self, group: &Id, kind: StateKind) -> Result<()> {
+        self.fenced(vec![TxnOp::delete(self.key(state_prefix(kind), &group.0), None)]).await
     }
 }

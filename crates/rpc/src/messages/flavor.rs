@@ -2,41 +2,30 @@
 
 use infrakit_spi::flavor::{AllocationMethod, Health, Index};
 use infrakit_spi::instance::{Description, Spec};
-use infrakit_spi::Any;
 use serde::{Deserialize, Serialize};
 
-/// `Flavor.Validate` params.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ValidateRequest {
-    /// Sub-type.
-    #[serde(rename = "Type", default)]
-    pub kind: String,
-    /// Flavor properties.
-    #[serde(rename = "Properties", default)]
-    pub properties: Option<Any>,
-    /// The group's allocation.
-    #[serde(rename = "Allocation", default)]
-    pub allocation: AllocationMethod,
+super::properties_request! {
+    /// `Flavor.Validate` params.
+    ValidateRequest {
+        /// The group's allocation.
+        #[serde(rename = "Allocation", default)]
+        allocation: AllocationMethod,
+    }
 }
 
-/// `Flavor.Prepare` params.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PrepareRequest {
-    /// Sub-type.
-    #[serde(rename = "Type", default)]
-    pub kind: String,
-    /// Flavor properties.
-    #[serde(rename = "Properties", default)]
-    pub properties: Option<Any>,
-    /// The spec to rewrite.
-    #[serde(rename = "Spec", default)]
-    pub spec: Spec,
-    /// The group's allocation.
-    #[serde(rename = "Allocation", default)]
-    pub allocation: AllocationMethod,
-    /// Where the instance sits in the group.
-    #[serde(rename = "Index", default)]
-    pub index: Index,
+super::properties_request! {
+    /// `Flavor.Prepare` params.
+    PrepareRequest {
+        /// The spec to rewrite.
+        #[serde(rename = "Spec", default)]
+        spec: Spec,
+        /// The group's allocation.
+        #[serde(rename = "Allocation", default)]
+        allocation: AllocationMethod,
+        /// Where the instance sits in the group.
+        #[serde(rename = "Index", default)]
+        index: Index,
+    }
 }
 
 /// `Flavor.Prepare` result.
@@ -50,18 +39,13 @@ pub struct PrepareResponse {
     pub spec: Spec,
 }
 
-/// `Flavor.Healthy` and `Flavor.Drain` params.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstanceRequest {
-    /// Sub-type.
-    #[serde(rename = "Type", default)]
-    pub kind: String,
-    /// Flavor properties.
-    #[serde(rename = "Properties", default)]
-    pub properties: Option<Any>,
-    /// The instance.
-    #[serde(rename = "Instance", default)]
-    pub instance: Description,
+super::properties_request! {
+    /// `Flavor.Healthy` and `Flavor.Drain` params.
+    InstanceRequest {
+        /// The instance.
+        #[serde(rename = "Instance", default)]
+        instance: Description,
+    }
 }
 
 /// `Flavor.Healthy` result.
@@ -73,4 +57,24 @@ pub struct HealthyResponse {
     /// The verdict.
     #[serde(rename = "Health", default)]
     pub health: Health,
+}
+
+super::properties_request! {
+    /// `Flavor.Quorum` params (an extension method: InfraKit v0.5 has no such method).
+    QuorumRequest {
+        /// The group's instances.
+        #[serde(rename = "Instances", default)]
+        instances: Vec<Description>,
+    }
+}
+
+/// `Flavor.Quorum` result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuorumResponse {
+    /// Sub-type, echoed.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The quorum (`null`: the flavor keeps none).
+    #[serde(rename = "Quorum", default)]
+    pub quorum: Option<infrakit_spi::flavor::Quorum>,
 }

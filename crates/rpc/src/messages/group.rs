@@ -1,4 +1,4 @@
-//! `Group.*` and `Manager.*` bodies.
+//! `Group.*` bodies.
 
 use infrakit_spi::group::{Description, Id, Spec};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
@@ -26,7 +26,7 @@ pub struct CommitResponse {
     pub plan: Option<infrakit_spi::Any>,
 }
 
-/// `Group.FreeGroup`, `Group.DescribeGroup` and `Group.DestroyGroup` params.
+/// `Group.FreeGroup`, `Group.DescribeGroup` and `Group.DestroyGroup` params (and the rollout controls').
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdRequest {
     /// The group.
@@ -60,39 +60,4 @@ pub struct InspectResponse {
     /// The managed groups' specs.
     #[serde(rename = "Groups", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
     pub groups: Vec<Spec>,
-}
-
-/// `Manager.IsLeader` result.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct IsLeaderResponse {
-    /// True on the leader.
-    #[serde(rename = "Leader", default)]
-    pub leader: bool,
-}
-
-/// `GroupControl.Status` result.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct StatusResponse {
-    /// The group's status.
-    #[serde(rename = "Status", default)]
-    pub status: Option<infrakit_spi::Any>,
-}
-
-/// `Manager.History` result.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct HistoryResponse {
-    /// Every stored version, oldest first.
-    #[serde(rename = "Versions", default, deserialize_with = "null_as_default")]
-    pub versions: Vec<infrakit_spi::manager::SpecVersion>,
-}
-
-/// `Manager.RollbackTo` params.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RollbackToRequest {
-    /// The group.
-    #[serde(rename = "ID", default)]
-    pub id: Id,
-    /// The version to commit again (the previous one when absent).
-    #[serde(rename = "Version", default)]
-    pub version: Option<u64>,
 }

@@ -2,18 +2,11 @@
 
 use infrakit_spi::instance::{Description, Id, Spec, Tags};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
-use infrakit_spi::Any;
 use serde::{Deserialize, Serialize};
 
-/// `Instance.Validate` params.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ValidateRequest {
-    /// Sub-type.
-    #[serde(rename = "Type", default)]
-    pub kind: String,
-    /// Properties to check.
-    #[serde(rename = "Properties", default)]
-    pub properties: Option<Any>,
+super::properties_request! {
+    /// `Instance.Validate` params.
+    ValidateRequest {}
 }
 
 /// Result of the methods that only say OK.

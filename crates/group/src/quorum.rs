@@ -1,0 +1,242 @@
+//! Quorum checks off the reconcile pass, like health checks: each pass asks `Flavor.Quorum` about the instances it
+//! listed, the check runs beside the loop (one at a time per group, cut at its timeout), and the pass plans with the
+//! latest verdict. A verdict holds only for the instances it was given: once the listing differs (a member gone or
+//! new), the planner has no verdict until the flavor has been asked about the new members, so a replacement never
+//! follows a verdict taken before the last one.
+
+use crate::config::GroupConfig;
+use crate::offpass::Inbox;
+use crate::plan::QuorumState;
+use infrakit_spi::flavor::{Flavor, Quorum};
+use infrakit_spi::instance::{Description, Id};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// An answer as it arrives: the generation of checks, the instances asked about (sorted), and the answer
+/// (`Err(())`: the flavor failed or did not answer in time).
+pub type QuorumVerdict = (u64, Vec<Id>, Result<Option<Quorum>, ()>);
+
+/// What the flavor has said of the group's quorum, and the check under way.
+pub struct QuorumChecks {
+    /// `None` until the flavor first answers; then whether it keeps a quorum.
+    keeps: Option<bool>,
+    /// The latest verdict and the instances it is for.
+    verdict: Option<(Vec<Id>, Option<Quorum>)>,
+    /// The instances the latest check asks about: answers about others are dropped.
+    asked: Option<Vec<Id>>,
+    /// Until when the latest check may still answer (it is then under way).
+    in_flight: Option<Instant>,
+    /// When the latest check was sent (or will be, when it was delayed).
+    last: Option<Instant>,
+    timeout: Duration,
+    min_interval: Duration,
+    /// The check under way and its answers; [`QuorumChecks::forget`] starts a new generation, and answers of an
+    /// earlier one (another flavor) are dropped.
+    inbox: Inbox<QuorumVerdict>,
+}
+
+fn ids_of(listing: &[Description]) -> Vec<Id> {
+    let mut ids: Vec<Id> = listing.iter().map(|d| d.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+impl QuorumChecks {
+    /// A check that takes longer than `timeout` gives no verdict; the flavor is asked about the same instances at
+    /// most once per `min_interval` (at once about others).
+    pub fn new(timeout: Duration, min_interval: Duration) -> QuorumChecks {
+        QuorumChecks {
+            keeps: None,
+            verdict: None,
+            asked: None,
+            in_flight: None,
+            last: None,
+            timeout,
+            min_interval,
+            inbox: Inbox::new(),
+        }
+    }
+
+    /// What the planner is told for `listing`.
+    pub fn state(&self, listing: &[Description]) -> QuorumState {
+        match self.keeps {
+            None => QuorumState::Unknown,
+            Some(false) => QuorumState::None,
+            Some(true) => {
+                let ids = ids_of(listing);
+                let verdict = self.verdict.as_ref().filter(|(asked, _)| *asked == ids);
+                QuorumState::Quorum(verdict.and_then(|(_, q)| q.clone()))
+            }
+        }
+    }
+
+    fn healthy(&self) -> bool {
+        self.verdict.as_ref().and_then(|(_, q)| q.as_ref()).is_some_and(|q| q.healthy)
+    }
+
+    /// Starts a check of `listing` unless one of the same instances is under way. The same instances are asked
+    /// about at most once per minimum interval: a healthy quorum is then not asked again yet, any other verdict is
+    /// asked again once the interval is over (so a pass follows a quorum that heals). Returns at once.
+    pub fn check(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[Description]) {
+        self.inbox.reap();
+        let now = Instant::now();
+        let ids = ids_of(listing);
+        let same_asked = self.asked.as_ref() == Some(&ids);
+        if same_asked && self.in_flight.is_some_and(|until| now < until) {
+            return;
+        }
+        let since = self.last.map(|t| now.saturating_duration_since(t));
+        let recent = since.is_some_and(|d| d < self.min_interval) || self.last.is_some_and(|t| t > now);
+        if recent && self.keeps == Some(false) {
+            return;
+        }
+        let same = self.verdict.as_ref().is_some_and(|(asked, _)| *asked == ids);
+        let delay = match (same && recent, self.healthy()) {
+            (false, _) => Duration::ZERO,
+            (true, true) => return,
+            (true, false) => self.min_interval.saturating_sub(since.unwrap_or_default()),
+        };
+        self.asked = Some(ids.clone());
+        self.in_flight = Some(now + delay + self.timeout * 2);
+        self.last = Some(now + delay);
+        let (flavor, cfg, timeout, listing) = (flavor.clone(), cfg.clone(), self.timeout, listing.to_vec());
+        self.inbox.spawn(|tx, generation| async move {
+            tokio::time::sleep(delay).await;
+            let asked = flavor.quorum(cfg.flavor.properties.as_ref(), &listing);
+            let answer = match tokio::time::timeout(timeout, asked).await {
+                Ok(Ok(q)) => Ok(q),
+                Ok(Err(e)) => {
+                    tracing::debug!(group = %cfg.id(), error = %e, "quorum check failed");
+                    Err(())
+                }
+                Err(_) => Err(()),
+            };
+            let _ = tx.send((generation, ids, answer));
+        });
+    }
+
+    /// The next answer to arrive.
+    pub async fn next(&mut self) -> Option<QuorumVerdict> {
+        self.inbox.next().await
+    }
+
+    /// Records `verdict` and every other one already arrived; true when a pass should plan with them: what the
+    /// planner is told changed, or the quorum is not healthy (the pass asks again once the interval is over).
+    pub fn record_all(&mut self, verdict: QuorumVerdict) -> bool {
+        let arrived = self.inbox.drain();
+        std::iter::once(verdict).chain(arrived).fold(false, |replan, v| self.record(v) | replan)
+    }
+
+    /// Records an answer; see [`QuorumChecks::record_all`]. Answers of a former flavor, or about other instances
+    /// than the latest check's, are dropped.
+    pub fn record(&mut self, (generation, ids, answer): QuorumVerdict) -> bool {
+        if !self.inbox.is_current(generation) || self.asked.as_ref() != Some(&ids) {
+            return false;
+        }
+        self.in_flight = None;
+        let before = (self.keeps, self.verdict.clone());
+        match answer {
+            Ok(q) => {
+                self.keeps = Some(q.is_some());
+                self.verdict = Some((ids, q));
+            }
+            // A failure is no verdict; whether the flavor keeps a quorum stays as it was.
+            Err(()) => self.verdict = Some((ids, None)),
+        }
+        before != (self.keeps, self.verdict.clone()) || (self.keeps != Some(false) && !self.healthy())
+    }
+
+    /// Forgets every answer and the check under way (the flavor changed).
+    pub fn forget(&mut self) {
+        self.inbox.forget();
+        self.keeps = None;
+        self.verdict = None;
+        self.asked = None;
+        self.in_flight = None;
+        self.last = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{cfg, desc, Answers, Fake, Plain};
+    use async_trait::async_trait;
+    use infrakit_spi::Result;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Keeps a quorum led by the first instance asked about, healthy from the second answer on; asked about an
+    /// empty listing, it hangs.
+    #[derive(Default)]
+    struct Ensemble(AtomicU64);
+
+    #[async_trait]
+    impl Answers for Ensemble {
+        async fn quorum(&self, instances: &[Description]) -> Result<Option<Quorum>> {
+            if instances.is_empty() {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Some(Quorum { healthy: n > 0, leader: instances.first().map(|d| d.id.clone()) }))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_verdict_holds_only_for_the_instances_it_was_given() {
+        let flavor: Arc<dyn Flavor> = Arc::new(Fake(Ensemble::default()));
+        let mut checks = QuorumChecks::new(Duration::from_secs(10), Duration::from_secs(1));
+        let listing = vec![desc("a"), desc("b")];
+        assert_eq!(checks.state(&listing), QuorumState::Unknown);
+        checks.check(&flavor, &cfg(), &listing);
+        let v = checks.next().await.expect("answer");
+        assert!(checks.record_all(v), "the first answer changes what the planner is told");
+        let unhealthy = Quorum { healthy: false, leader: Some(Id("a".into())) };
+        assert_eq!(checks.state(&listing), QuorumState::Quorum(Some(unhealthy)));
+        // Asked again within the interval about the same instances: an unhealthy quorum is asked again once the
+        // interval is over, not before.
+        checks.check(&flavor, &cfg(), &listing);
+        assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());
+        let v = checks.next().await.expect("answer after the interval");
+        assert!(checks.record_all(v));
+        let healthy = Quorum { healthy: true, leader: Some(Id("a".into())) };
+        assert_eq!(checks.state(&listing), QuorumState::Quorum(Some(healthy.clone())));
+        // A healthy quorum is not asked about again within the interval.
+        checks.check(&flavor, &cfg(), &listing);
+        assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());
+        // Another member set: no verdict until it is asked about, and it is asked at once.
+        let other = vec![desc("a"), desc("c")];
+        assert_eq!(checks.state(&other), QuorumState::Quorum(None));
+        checks.check(&flavor, &cfg(), &other);
+        let v = checks.next().await.expect("answer");
+        assert!(checks.record_all(v));
+        assert_eq!(checks.state(&other), QuorumState::Quorum(Some(healthy)));
+        assert_eq!(checks.state(&listing), QuorumState::Quorum(None));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hanging_check_times_out_as_no_verdict_and_a_plain_flavor_keeps_none() {
+        let flavor: Arc<dyn Flavor> = Arc::new(Fake(Ensemble::default()));
+        let mut checks = QuorumChecks::new(Duration::from_secs(10), Duration::from_secs(1));
+        checks.check(&flavor, &cfg(), &[]);
+        let v = checks.next().await.expect("answer");
+        assert!(v.2.is_err());
+        assert!(checks.record_all(v), "no verdict: plan (and ask) again");
+        assert_eq!(checks.state(&[]), QuorumState::Unknown);
+
+        let plain: Arc<dyn Flavor> = Arc::new(Fake(Plain));
+        checks.forget();
+        checks.check(&plain, &cfg(), &[desc("a")]);
+        let v = checks.next().await.expect("answer");
+        assert!(checks.record_all(v));
+        assert_eq!(checks.state(&[desc("a")]), QuorumState::None);
+        // Not asked again within the interval; after it, the same answer is no news.
+        checks.check(&plain, &cfg(), &[desc("b")]);
+        assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        checks.check(&plain, &cfg(), &[desc("a")]);
+        let v = checks.next().await.expect("answer");
+        assert!(!checks.record_all(v));
+    }
+}

@@ -1,0 +1,199 @@
+//! `flavor-etcd`: an etcd ensemble as a pets group. The group's logical IDs are the members' IP addresses (an odd
+//! number); each member is named by its address and keeps its data on its first attachment (a volume that outlives
+//! the instance).
+//!
+//! - `Validate` checks the properties and that the allocation is an ensemble (errors name the field);
+//! - `Prepare` gives the member its Init: a shell script that decides at boot, by looking at its data dir and asking
+//!   the ensemble with `etcdctl`, whether it restarts on its data (same member, no membership change), rejoins
+//!   after its data was lost (old member removed, new one added, `existing` state, empty data dir) or bootstraps
+//!   (see [`script`] for why the check runs there and not in `Prepare`);
+//! - `Healthy`: the member answers a linearizable read (as `etcdctl endpoint health`) and the ensemble lists it as
+//!   started, under its name;
+//! - `Quorum`: healthy when every instance's member serves, follows the same leader, and the ensemble lists exactly
+//!   them, all started; the leader is the instance whose member leads;
+//! - `Drain`: removes the member from the ensemble when the group shrinks. The Drain request carries only the
+//!   properties and the instance, not why it is destroyed; the flavor therefore remembers the allocations it
+//!   validated (a commit is validated first) and removes the member only when the newest allocation of its
+//!   ensemble no longer lists its address. A member replaced under the same address is not removed: its successor
+//!   restarts on its data or renews its membership at boot.
+
+mod builtin;
+mod cluster;
+mod error;
+pub mod properties;
+pub mod script;
+
+pub use builtin::BUILTIN;
+pub use error::EtcdFlavorError;
+
+use async_trait::async_trait;
+use cluster::{Clients, MemberView};
+use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Prepare, Quorum};
+use infrakit_spi::hash::LOGICAL_ID_TAG;
+use infrakit_spi::instance::{Description, Id, Spec};
+use infrakit_spi::{Any, Result};
+use properties::{address, ensemble, EtcdProperties};
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+/// How many validated allocations are remembered (for `Drain`).
+const REMEMBERED: usize = 16;
+/// How often `Drain` asks the ensemble to remove a member before it gives up, and how long it waits in between.
+const REMOVE_ATTEMPTS: u32 = 30;
+const REMOVE_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The etcd ensemble flavor.
+#[derive(Default)]
+pub struct EtcdFlavor {
+    clients: Arc<Clients>,
+    /// Allocations seen by `Validate` and `Prepare`, newest first.
+    allocations: Mutex<VecDeque<Vec<IpAddr>>>,
+}
+
+impl EtcdFlavor {
+    fn remember(&self, members: &[IpAddr]) {
+        if let Ok(mut seen) = self.allocations.lock() {
+            seen.retain(|a| a.as_slice() != members);
+            seen.push_front(members.to_vec());
+            seen.truncate(REMEMBERED);
+        }
+    }
+
+    fn remembered(&self) -> Vec<Vec<IpAddr>> {
+        self.allocations.lock().map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    }
+}
+
+/// The address the instance's logical ID stands for.
+fn member_address(instance: &Description) -> Option<IpAddr> {
+    let lid = instance
+        .logical_id
+        .clone()
+        .or_else(|| instance.tags.get(LOGICAL_ID_TAG).map(|l| infrakit_spi::instance::LogicalId(l.clone())))?;
+    address(&lid)
+}
+
+#[async_trait]
+impl Flavor for EtcdFlavor {
+    async fn validate(&self, properties: Option<&Any>, allocation: &AllocationMethod) -> Result<()> {
+        EtcdProperties::parse(properties)?;
+        let members = ensemble(allocation)?;
+        self.remember(&members);
+        Ok(())
+    }
+
+    async fn prepare(&self, request: Prepare<'_>) -> Result<Spec> {
+        let props = EtcdProperties::parse(request.properties)?;
+        let members = ensemble(request.allocation)?;
+        let mut spec = request.spec;
+        let lid = spec
+            .logical_id
+            .clone()
+            .ok_or_else(|| EtcdFlavorError::invalid("LogicalID", "an etcd member needs a logical ID (its address)"))?;
+        let me = address(&lid)
+            .filter(|a| members.contains(a))
+            .ok_or_else(|| EtcdFlavorError::invalid("LogicalID", format!("{lid} is not in Allocation.LogicalIDs")))?;
+        if props.data_dir.is_none() && spec.attachments.is_empty() {
+            return Err(EtcdFlavorError::invalid(
+                "Allocation.Attachments",
+                format!("member {lid} has no attachment for its data: give it a volume, or set Properties.DataDir"),
+            )
+            .into());
+        }
+        self.remember(&members);
+        let script = script::render(&props, &members, me);
+        spec.init = if spec.init.trim().is_empty() { script } else { format!("{}\n{script}", spec.init) };
+        Ok(spec)
+    }
+
+    async fn healthy(&self, properties: Option<&Any>, instance: &Description) -> Result<Health> {
+        let props = EtcdProperties::parse(properties)?;
+        let Some(me) = member_address(instance) else { return Ok(Health::Unhealthy) };
+        let endpoint = props.client_url(me);
+        let view = match self.clients.member(&endpoint).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::debug!(instance = %instance.id, error = %e, "etcd member does not answer");
+                return Ok(Health::Unhealthy);
+            }
+        };
+        if !view.serves || view.leader == 0 {
+            return Ok(Health::Unknown);
+        }
+        let listed = match self.clients.members(&[endpoint]).await {
+            Ok(l) => l,
+            Err(_) => return Ok(Health::Unknown),
+        };
+        let started = listed.iter().any(|m| m.id == view.id && m.name == me.to_string());
+        Ok(if started { Health::Healthy } else { Health::Unknown })
+    }
+
+    async fn drain(&self, properties: Option<&Any>, instance: &Description) -> Result<()> {
+        let props = EtcdProperties::parse(properties)?;
+        let Some(me) = member_address(instance) else { return Ok(()) };
+        let (name, peer_url) = (me.to_string(), props.peer_url(me));
+        for members in self.remembered() {
+            if members.contains(&me) {
+                // The newest allocation of this ensemble still has the address: a replacement, not a shrink.
+                tracing::debug!(instance = %instance.id, member = %name, "drain: the member stays in the ensemble");
+                return Ok(());
+            }
+            let endpoints: Vec<String> = members.iter().map(|m| props.client_url(*m)).collect();
+            let Ok(listed) = self.clients.members(&endpoints).await else { continue };
+            if !listed.iter().any(|m| m.name == name || m.peer_urls.contains(&peer_url)) {
+                continue; // Another ensemble's allocation.
+            }
+            // etcd refuses a removal that would leave too few members that have been active for a while
+            // ("unhealthy cluster"), e.g. right after a member (re)started: retried, the instance still runs.
+            let mut attempt = 0;
+            let removed = loop {
+                attempt += 1;
+                match self.clients.remove(&endpoints, &name, &peer_url).await {
+                    Ok(removed) => break removed,
+                    Err(e) if attempt < REMOVE_ATTEMPTS => {
+                        tracing::info!(instance = %instance.id, member = %name, error = %e, "drain: removal refused; retrying");
+                        tokio::time::sleep(REMOVE_RETRY).await;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            tracing::info!(instance = %instance.id, member = %name, removed, "drain: the group shrinks, member removed");
+            return Ok(());
+        }
+        tracing::info!(instance = %instance.id, member = %name,
+            "drain: no validated allocation names this ensemble; the member is left in it");
+        Ok(())
+    }
+
+    async fn quorum(&self, properties: Option<&Any>, instances: &[Description]) -> Result<Option<Quorum>> {
+        let props = EtcdProperties::parse(properties)?;
+        let members: Vec<(Id, IpAddr)> =
+            instances.iter().filter_map(|d| member_address(d).map(|a| (d.id.clone(), a))).collect();
+        let mut checks = tokio::task::JoinSet::new();
+        for (id, addr) in &members {
+            let (clients, id, endpoint) = (self.clients.clone(), id.clone(), props.client_url(*addr));
+            checks.spawn(async move { (id, clients.member(&endpoint).await.ok()) });
+        }
+        let mut views: Vec<(Id, Option<MemberView>)> = Vec::new();
+        while let Some(joined) = checks.join_next().await {
+            if let Ok(v) = joined {
+                views.push(v);
+            }
+        }
+        let leader = views.iter().find_map(|(_, v)| v.as_ref().map(|v| v.leader)).unwrap_or(0);
+        let leader_instance = views
+            .iter()
+            .find(|(_, v)| v.as_ref().is_some_and(|v| leader != 0 && v.id == leader))
+            .map(|(i, _)| i.clone());
+        let all_serve = views.len() == members.len()
+            && !members.is_empty()
+            && views.iter().all(|(_, v)| v.as_ref().is_some_and(|v| v.serves && v.leader == leader && leader != 0));
+        let endpoints: Vec<String> = members.iter().map(|(_, a)| props.client_url(*a)).collect();
+        let listed = if all_serve { self.clients.members(&endpoints).await.ok() } else { None };
+        let exact = listed.is_some_and(|l| {
+            l.len() == members.len() && members.iter().all(|(_, a)| l.iter().any(|m| m.name == a.to_string()))
+        });
+        Ok(Some(Quorum { healthy: all_serve && exact, leader: leader_instance }))
+    }
+}

@@ -1,0 +1,274 @@
+//! `instance-file`: each instance is a JSON file in a directory, in the same format as InfraKit's example plugin
+//! (`{"ID","LogicalID","Tags","Spec"}`, one token per line). Files are written atomically (temporary file, then
+//! rename), so a crash never leaves a half-written instance.
+
+mod builtin;
+pub use builtin::{FileFlags, BUILTIN};
+
+use async_trait::async_trait;
+use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, LogicalId, Spec, Tags};
+use infrakit_spi::nullable::{empty_as_null, null_as_default};
+use infrakit_spi::{gojson, Any, Error, Result};
+use inotify::{Inotify, WatchMask};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::watch;
+
+/// The stored record of one instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InstanceFile {
+    #[serde(rename = "ID")]
+    id: Id,
+    #[serde(rename = "LogicalID", default)]
+    logical_id: Option<LogicalId>,
+    #[serde(rename = "Tags", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
+    tags: Tags,
+    #[serde(rename = "Spec", default)]
+    spec: Spec,
+}
+
+/// The file instance plugin.
+#[derive(Debug, Clone)]
+pub struct FileInstance {
+    dir: PathBuf,
+    watcher: Arc<OnceLock<Option<watch::Sender<u64>>>>,
+    /// Serializes read-modify-write (Label) against Destroy, so a label never resurrects a destroyed instance.
+    lock: Arc<std::sync::Mutex<()>>,
+}
+
+impl FileInstance {
+    /// Keeps instances in `dir`, created if absent.
+    pub fn new(dir: impl Into<PathBuf>) -> Result<FileInstance> {
+        let dir = dir.into();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::failed(format!("instance directory {}: {e}", dir.display())))?;
+        Ok(FileInstance { dir, watcher: Arc::default(), lock: Arc::default() })
+    }
+
+    /// Starts (once) a thread that watches the directory with inotify and counts changes to instance files.
+    fn watch(&self) -> Option<watch::Receiver<u64>> {
+        let sender = self.watcher.get_or_init(|| {
+            let mut inotify = match Inotify::init() {
+                Ok(i) => i,
+                Err(e) => {
+                    tracing::warn!(error = %e, "inotify unavailable; changes are seen at the next resync");
+                    return None;
+                }
+            };
+            let mask = WatchMask::CREATE | WatchMask::DELETE | WatchMask::MOVED_TO | WatchMask::MOVED_FROM
+                | WatchMask::CLOSE_WRITE | WatchMask::DELETE_SELF;
+            if let Err(e) = inotify.watches().add(&self.dir, mask) {
+                tracing::warn!(dir = %self.dir.display(), error = %e, "cannot watch; changes are seen at the next resync");
+                return None;
+            }
+            let (tx, _) = watch::channel(0u64);
+            let thread_tx = tx.clone();
+            let spawned = std::thread::Builder::new().name("instance-file-watch".into()).spawn(move || {
+                let mut buffer = [0u8; 4096];
+                loop {
+                    let Ok(events) = inotify.read_events_blocking(&mut buffer) else { return };
+                    // Our own temporary files (".<id>.tmp") are not instances.
+                    let relevant =
+                        events.into_iter().any(|e| e.name.is_none_or(|n| !n.to_string_lossy().starts_with('.')));
+                    if relevant {
+                        thread_tx.send_modify(|n| *n += 1);
+                    }
+                }
+            });
+            spawned.ok().map(|_| tx)
+        });
+        sender.as_ref().map(|tx| tx.subscribe())
+    }
+
+    /// The directory holding the instance files.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path_of(&self, id: &Id) -> Result<PathBuf> {
+        if id.0.is_empty() || id.0.starts_with('.') || id.0.contains('/') {
+            return Err(Error::invalid("Instance", format!("{:?} is not an instance ID", id.0)));
+        }
+        Ok(self.dir.join(&id.0))
+    }
+
+    fn write(&self, record: &InstanceFile) -> Result<()> {
+        let path = self.path_of(&record.id)?;
+        let body = gojson::to_vec_indent(record, "", "").map_err(Error::failed)?;
+        let tmp = self.dir.join(format!(".{}.{:x}.tmp", record.id, rand::random::<u64>()));
+        std::fs::write(&tmp, body).map_err(|e| Error::failed(format!("{}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
+    }
+
+    fn read(&self, id: &Id) -> Result<InstanceFile> {
+        let path = self.path_of(id)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
+            _ => Error::failed(format!("{}: {e}", path.display())),
+        })?;
+        serde_json::from_str(&text).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
+    }
+
+    fn scan(&self) -> Result<Vec<InstanceFile>> {
+        let entries =
+            std::fs::read_dir(&self.dir).map_err(|e| Error::failed(format!("{}: {e}", self.dir.display())))?;
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            // Files that vanish or do not decode are skipped, as in InfraKit's plugin.
+            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+            if let Ok(record) = serde_json::from_str::<InstanceFile>(&text) {
+                out.push(record);
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::failed(format!("worker failed: {e}")))?
+}
+
+#[async_trait]
+impl Instance for FileInstance {
+    async fn validate(&self, properties: Option<&Any>) -> Result<()> {
+        match properties {
+            None => Ok(()),
+            Some(p) if p.is_null() => Ok(()),
+            Some(p) => p.decode::<serde_json::Map<String, serde_json::Value>>().map(|_| ()),
+        }
+    }
+
+    async fn provision(&self, spec: Spec) -> Result<Id> {
+        let id = Id(format!("instance-{}", rand::random::<u64>() >> 1));
+        let record =
+            InstanceFile { id: id.clone(), logical_id: spec.logical_id.clone(), tags: spec.tags.clone(), spec };
+        let me = self.clone();
+        blocking(move || me.write(&record)).await?;
+        tracing::debug!(instance = %id, "provisioned");
+        Ok(id)
+    }
+
+    async fn label(&self, id: &Id, labels: &Tags) -> Result<()> {
+        let (me, id, labels) = (self.clone(), id.clone(), labels.clone());
+        blocking(move || {
+            let _guard = me.lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
+            let mut record = me.read(&id)?;
+            record.tags.extend(labels);
+            me.write(&record)
+        })
+        .await
+    }
+
+    async fn destroy(&self, id: &Id) -> Result<()> {
+        let path = self.path_of(id)?;
+        let (id, lock) = (id.clone(), self.lock.clone());
+        blocking(move || {
+            let _guard = lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
+            std::fs::remove_file(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
+                _ => Error::failed(format!("{}: {e}", path.display())),
+            })
+        })
+        .await
+    }
+
+    async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+        let me = self.clone();
+        let records = blocking(move || me.scan()).await?;
+        let mut out = Vec::with_capacity(records.len());
+        for r in records.into_iter().filter(|r| tags_match(&r.tags, tags)) {
+            let props = if properties { Some(Any::from_value(&r.spec)?) } else { None };
+            out.push(Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties: props });
+        }
+        Ok(out)
+    }
+
+    fn changes(&self) -> Option<Changes> {
+        let rx = self.watch()?;
+        Some(Box::pin(tokio_stream::StreamExt::map(tokio_stream::wrappers::WatchStream::from_changes(rx), |_| ())))
+    }
+    /// Read-your-writes: an instance is listed as soon as `provision` returns.
+    async fn listing_lag(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::ZERO)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(tags: &[(&str, &str)]) -> Spec {
+        Spec {
+            properties: Some(Any::from_json(r#"{"Note":"hi"}"#).unwrap()),
+            tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            init: "echo hi".into(),
+            logical_id: Some(LogicalId("10.0.0.1".into())),
+            attachments: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn provision_describe_label_destroy() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let a = p.provision(spec(&[("infrakit.group", "web")])).await.unwrap();
+        let _b = p.provision(spec(&[("infrakit.group", "db")])).await.unwrap();
+        let filter: Tags = [("infrakit.group".to_string(), "web".to_string())].into();
+        let found = p.describe_instances(&filter, false).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, a);
+        assert_eq!(found[0].logical_id, Some(LogicalId("10.0.0.1".into())));
+        assert!(found[0].properties.is_none());
+        assert_eq!(p.describe_instances(&Tags::new(), true).await.unwrap().len(), 2);
+
+        p.label(&a, &[("color".to_string(), "blue".to_string())].into()).await.unwrap();
+        let found = p.describe_instances(&filter, true).await.unwrap();
+        assert_eq!(found[0].tags.get("color").map(String::as_str), Some("blue"));
+        assert!(found[0].properties.as_ref().unwrap().as_str().contains("\"Init\":\"echo hi\""));
+
+        p.destroy(&a).await.unwrap();
+        assert!(p.describe_instances(&filter, false).await.unwrap().is_empty());
+        assert!(matches!(p.destroy(&a).await, Err(Error::NotFound(_))));
+    }
+
+    #[tokio::test]
+    async fn deleting_a_file_is_pushed() {
+        use tokio_stream::StreamExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let id = p.provision(spec(&[])).await.unwrap();
+        let mut changes = p.changes().expect("inotify works here");
+        std::fs::remove_file(dir.path().join(&id.0)).unwrap();
+        let got = tokio::time::timeout(std::time::Duration::from_secs(5), changes.next()).await;
+        assert_eq!(got, Ok(Some(())));
+    }
+
+    #[tokio::test]
+    async fn file_format_is_one_token_per_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let id = p.provision(spec(&[("a", "b")])).await.unwrap();
+        let text = std::fs::read_to_string(dir.path().join(&id.0)).unwrap();
+        assert!(text.starts_with(&format!(
+            "{{\n\"ID\": \"{id}\",\n\"LogicalID\": \"10.0.0.1\",\n\"Tags\": {{\n\"a\": \"b\"\n}},"
+        )));
+    }
+
+    #[tokio::test]
+    async fn junk_files_are_skipped_and_bad_ids_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("garbage"), "not json").unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        assert!(p.describe_instances(&Tags::new(), false).await.unwrap().is_empty());
+        assert!(matches!(p.destroy(&Id("../etc".into())).await, Err(Error::Invalid { .. })));
+        let bad = Any::from_json("[1]").unwrap();
+        assert!(p.validate(Some(&bad)).await.is_err());
+    }
+}
