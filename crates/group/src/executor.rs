@@ -104,7 +104,8 @@ fn timed_out(action: &Action, limit: Duration) -> Outcome {
     }
 }
 
-/// Destroys `id`: an instance that is already gone is success, whatever words its plugin uses for it.
+/// Destroys `id`: an instance that is already gone is success, whatever words its plugin uses for it. Only an error
+/// without a kind (`Remote`: InfraKit v0.5's plugins) is read for its words; `Unavailable` and `Failed` never are.
 pub async fn destroy(instance: &dyn Instance, id: &infrakit_spi::instance::Id) -> Result<(), Error> {
     match instance.destroy(id).await {
         Ok(()) | Err(Error::NotFound(_)) => Ok(()),
@@ -244,6 +245,12 @@ mod tests {
         assert_eq!(outcome(destroy(), || Error::Remote("remove /x/i-1: no such file or directory".into())).await, gone);
         assert_eq!(outcome(destroy(), || Error::Remote("Instance i-1 not found".into())).await, gone);
         let failed = outcome(destroy(), || Error::Remote("permission denied".into())).await;
+        assert!(matches!(failed, Outcome::DestroyFailed { .. }), "{failed:?}");
+        // Only a message without a kind is read for its words: an engine that is down is no instance that is gone.
+        let down = || Error::Unavailable("dial unix /var/run/docker.sock: No such file or directory".into());
+        let failed = outcome(destroy(), down).await;
+        assert!(matches!(failed, Outcome::DestroyFailed { .. }), "{failed:?}");
+        let failed = outcome(destroy(), || Error::Failed("no such file or directory".into())).await;
         assert!(matches!(failed, Outcome::DestroyFailed { .. }), "{failed:?}");
     }
 

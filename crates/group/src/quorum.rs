@@ -14,13 +14,19 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// An answer as it arrives: the generation of checks, the instances asked about (sorted), and the answer
-/// (`Err(())`: the flavor failed or did not answer in time).
-pub type QuorumVerdict = (u64, Vec<Id>, Result<Option<Quorum>, ()>);
+/// (`Err(Some(error))`: the flavor failed; `Err(None)`: it did not answer in time).
+pub type QuorumVerdict = (u64, Vec<Id>, Result<Option<Quorum>, Option<String>>);
 
 /// What the flavor has said of the group's quorum, and the check under way.
 pub struct QuorumChecks {
-    /// `None` until the flavor first answers; then whether it keeps a quorum.
+    /// `None` until the flavor first answers (about any instances); then whether it keeps a quorum.
     keeps: Option<bool>,
+    /// The flavor has never answered and its latest check failed: no verdict, and no hold for one.
+    failing: bool,
+    /// The latest failure logged, so each distinct one is logged once.
+    logged: Option<String>,
+    /// The group's ID, for the log.
+    group: String,
     /// The latest verdict and the instances it is for.
     verdict: Option<(Vec<Id>, Option<Quorum>)>,
     /// The instances the latest check asks about: answers about others are dropped.
@@ -49,6 +55,9 @@ impl QuorumChecks {
     pub fn new(timeout: Duration, min_interval: Duration) -> QuorumChecks {
         QuorumChecks {
             keeps: None,
+            failing: false,
+            logged: None,
+            group: String::new(),
             verdict: None,
             asked: None,
             in_flight: None,
@@ -62,6 +71,7 @@ impl QuorumChecks {
     /// What the planner is told for `listing`.
     pub fn state(&self, listing: &[Description]) -> QuorumState {
         match self.keeps {
+            None if self.failing => QuorumState::Failing,
             None => QuorumState::Unknown,
             Some(false) => QuorumState::None,
             Some(true) => {
@@ -81,6 +91,7 @@ impl QuorumChecks {
     /// asked again once the interval is over (so a pass follows a quorum that heals). Returns at once.
     pub fn check(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[Description]) {
         self.inbox.reap();
+        self.group.clone_from(&cfg.id().0);
         let now = Instant::now();
         let ids = ids_of(listing);
         let same_asked = self.asked.as_ref() == Some(&ids);
@@ -107,11 +118,8 @@ impl QuorumChecks {
             let asked = flavor.quorum(cfg.flavor.properties.as_ref(), &listing);
             let answer = match tokio::time::timeout(timeout, asked).await {
                 Ok(Ok(q)) => Ok(q),
-                Ok(Err(e)) => {
-                    tracing::debug!(group = %cfg.id(), error = %e, "quorum check failed");
-                    Err(())
-                }
-                Err(_) => Err(()),
+                Ok(Err(e)) => Err(Some(e.to_string())),
+                Err(_) => Err(None),
             };
             let _ = tx.send((generation, ids, answer));
         });
@@ -129,29 +137,54 @@ impl QuorumChecks {
         std::iter::once(verdict).chain(arrived).fold(false, |replan, v| self.record(v) | replan)
     }
 
-    /// Records an answer; see [`QuorumChecks::record_all`]. Answers of a former flavor, or about other instances
-    /// than the latest check's, are dropped.
+    /// Records an answer; see [`QuorumChecks::record_all`]. Answers of a former flavor are dropped. Any answer of
+    /// the current one says whether it keeps a quorum; only one about the latest check's instances is a verdict
+    /// (under churn, the listing may change between a check and its answer).
     pub fn record(&mut self, (generation, ids, answer): QuorumVerdict) -> bool {
-        if !self.inbox.is_current(generation) || self.asked.as_ref() != Some(&ids) {
+        if !self.inbox.is_current(generation) {
             return false;
         }
-        self.in_flight = None;
-        let before = (self.keeps, self.verdict.clone());
+        let latest = self.asked.as_ref() == Some(&ids);
+        if latest {
+            self.in_flight = None;
+        }
+        let before = (self.keeps, self.failing, self.verdict.clone());
         match answer {
             Ok(q) => {
                 self.keeps = Some(q.is_some());
-                self.verdict = Some((ids, q));
+                self.failing = false;
+                self.logged = None;
+                if latest {
+                    self.verdict = Some((ids, q));
+                }
             }
-            // A failure is no verdict; whether the flavor keeps a quorum stays as it was.
-            Err(()) => self.verdict = Some((ids, None)),
+            // A failure is no verdict; whether the flavor keeps a quorum stays as it was (a flavor that never
+            // answered and fails is not waited for).
+            Err(error) => {
+                let failed = error.is_some();
+                let error = error.unwrap_or_else(|| format!("no answer within {:?}", self.timeout));
+                if self.logged.as_ref() != Some(&error) {
+                    tracing::warn!(group = %self.group, error = %error, "quorum check failed");
+                    self.logged = Some(error);
+                }
+                if self.keeps.is_none() && failed {
+                    self.failing = true;
+                }
+                if latest {
+                    self.verdict = Some((ids, None));
+                }
+            }
         }
-        before != (self.keeps, self.verdict.clone()) || (self.keeps != Some(false) && !self.healthy())
+        let changed = before != (self.keeps, self.failing, self.verdict.clone());
+        changed || (latest && self.keeps != Some(false) && !self.healthy())
     }
 
     /// Forgets every answer and the check under way (the flavor changed).
     pub fn forget(&mut self) {
         self.inbox.forget();
         self.keeps = None;
+        self.failing = false;
+        self.logged = None;
         self.verdict = None;
         self.asked = None;
         self.in_flight = None;

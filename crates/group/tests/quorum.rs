@@ -6,9 +6,13 @@ mod common;
 use common::*;
 use infrakit_group::model::DestroyReason;
 use infrakit_group::plan::QuorumState;
-use infrakit_spi::flavor::{Health, Quorum};
+use infrakit_group::quorum::QuorumChecks;
+use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Prepare, Quorum};
 use infrakit_spi::hash::CONFIG_SHA_TAG;
-use infrakit_spi::instance::Id;
+use infrakit_spi::instance::{Description, Id, Spec};
+use infrakit_spi::Any;
+use std::sync::Arc;
+use std::time::Duration;
 
 const IDS: [&str; 3] = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
 /// A rollout that would take all three at once without a quorum.
@@ -186,4 +190,156 @@ fn unhealthy_members_are_replaced_one_at_a_time() {
         sim.destroyed.iter().filter(|(_, r)| *r == DestroyReason::Unhealthy).map(|(id, _)| id).collect();
     assert_eq!(healed.len(), 2, "both replaced, one after the other: {healed:?}");
     assert!(holder(&sim, "10.0.0.1") != a && holder(&sim, "10.0.0.2") != b);
+}
+
+/// Health checks that expire in a second, and enough room that two unhealthy members are no outage.
+const HEAL: &str = r#","Health":{"Grace":"0s","Timeout":"1s","MaxUnhealthy":3}"#;
+
+#[test]
+fn healing_waits_for_the_last_replacement_to_be_healthy() {
+    let mut sim = converged_ensemble(HEAL);
+    let (a, b) = (holder(&sim, "10.0.0.1"), holder(&sim, "10.0.0.2"));
+    sim.health.insert(a.clone().expect("a"), Health::Unhealthy);
+    let mut steps = 0;
+    while holder(&sim, "10.0.0.1").is_none_or(|h| Some(&h) == a.as_ref()) && steps < 40 {
+        step_with(&mut sim, true, None);
+        steps += 1;
+    }
+    // The replacement is listed but still booting; meanwhile the second member goes unhealthy.
+    let fresh = holder(&sim, "10.0.0.1").expect("the first member replaced");
+    sim.health.insert(fresh.clone(), Health::Unknown);
+    sim.health.insert(b.clone().expect("b"), Health::Unhealthy);
+    for _ in 0..30 {
+        step_with(&mut sim, true, None);
+        assert_eq!(holder(&sim, "10.0.0.2"), b, "the second member stays while the first replacement boots");
+    }
+    sim.health.insert(fresh, Health::Healthy);
+    for _ in 0..30 {
+        step_with(&mut sim, true, None);
+    }
+    assert!(holder(&sim, "10.0.0.2").is_some_and(|h| Some(&h) != b.as_ref()), "then it is replaced");
+}
+
+#[test]
+fn healing_waits_while_a_member_is_missing() {
+    let mut sim = converged_ensemble(HEAL);
+    // One member is gone and cannot be created again; another goes unhealthy.
+    sim.kill(&holder(&sim, "10.0.0.1").expect("a"));
+    sim.faults.fail_every = 1;
+    let b = holder(&sim, "10.0.0.2");
+    sim.health.insert(b.clone().expect("b"), Health::Unhealthy);
+    for _ in 0..30 {
+        step_with(&mut sim, true, None);
+        assert_eq!(holder(&sim, "10.0.0.2"), b, "no second member goes while one is missing");
+    }
+}
+
+#[test]
+fn healing_keeps_quorum_limits_before_the_flavors_first_answer() {
+    let mut sim = converged_ensemble(HEAL);
+    sim.recon.set_quorum(QuorumState::Unknown);
+    for lid in ["10.0.0.1", "10.0.0.2"] {
+        sim.health.insert(holder(&sim, lid).expect("holder"), Health::Unhealthy);
+    }
+    for _ in 0..30 {
+        sim.step();
+        assert!(down(&sim) <= 1, "one replacement at a time while the flavor has not answered");
+    }
+}
+
+#[test]
+fn a_cattle_quorum_shrinks_one_at_a_time() {
+    let mut sim = Sim::new(cattle(5, "1", ""));
+    sim.recon.set_quorum(QuorumState::Quorum(Some(Quorum { healthy: true, leader: None })));
+    sim.run_until_converged(20);
+    assert_eq!(sim.instances().len(), 5);
+    sim.commit(cattle(3, "1", ""));
+    let mut steps = 0;
+    let mut before = 5;
+    while sim.instances().len() > 3 && steps < 20 {
+        step_with(&mut sim, true, None);
+        steps += 1;
+        let now = sim.instances().len();
+        assert!(before - now <= 1, "one member at a time (step {steps}: {before} -> {now})");
+        before = now;
+    }
+    assert_eq!(sim.instances().len(), 3);
+}
+
+/// A flavor that keeps no quorum, or fails every quorum check (`fail`); it answers after a moment.
+struct NoQuorum {
+    fail: bool,
+}
+
+#[async_trait::async_trait]
+impl Flavor for NoQuorum {
+    async fn validate(&self, _: Option<&Any>, _: &AllocationMethod) -> infrakit_spi::Result<()> {
+        Ok(())
+    }
+    async fn prepare(&self, request: Prepare<'_>) -> infrakit_spi::Result<Spec> {
+        Ok(request.spec)
+    }
+    async fn healthy(&self, _: Option<&Any>, _: &Description) -> infrakit_spi::Result<Health> {
+        Ok(Health::Healthy)
+    }
+    async fn drain(&self, _: Option<&Any>, _: &Description) -> infrakit_spi::Result<()> {
+        Ok(())
+    }
+    async fn quorum(&self, _: Option<&Any>, _: &[Description]) -> infrakit_spi::Result<Option<Quorum>> {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if self.fail {
+            return Err(infrakit_spi::Error::Unavailable("quorum check failed".into()));
+        }
+        Ok(None)
+    }
+}
+
+/// Rolls a cattle group of three while its listing changes between every quorum check and its answer (an instance
+/// churning beside the group's): with `flavor`, returns the instances rolled and the status notes.
+async fn roll_under_churn(flavor: NoQuorum) -> (usize, Vec<String>) {
+    let flavor: Arc<dyn Flavor> = Arc::new(flavor);
+    let mut checks = QuorumChecks::new(Duration::from_secs(10), Duration::from_millis(10));
+    let mut sim = Sim::new(cattle(3, "1", WIDE));
+    sim.run_until_converged(20);
+    sim.commit(cattle(3, "2", WIDE));
+    let cfg = Arc::new(sim.config().clone());
+    let listing = |sim: &Sim, n: u64| {
+        let mut l: Vec<Description> = sim.instances().iter().map(|f| f.desc.clone()).collect();
+        l.push(Description {
+            id: Id(format!("churn-{n}")),
+            logical_id: None,
+            tags: Default::default(),
+            properties: None,
+        });
+        l
+    };
+    for n in 0..20 {
+        checks.check(&flavor, &cfg, &listing(&sim, n));
+        // The listing changes before the answer arrives.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let next = listing(&sim, n + 1);
+        checks.check(&flavor, &cfg, &next);
+        if let Some(v) = checks.next().await {
+            checks.record_all(v);
+        }
+        sim.recon.set_quorum(checks.state(&next));
+        sim.step();
+    }
+    (rolled(&sim), sim.recon.status().notes.clone())
+}
+
+#[tokio::test(start_paused = true)]
+async fn churn_never_holds_a_non_quorum_groups_rollout() {
+    let (rolled, _) = roll_under_churn(NoQuorum { fail: false }).await;
+    assert_eq!(rolled, 3, "the rollout of a group without a quorum is not held by a changing listing");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_quorum_check_holds_the_rollout_and_says_why() {
+    let (rolled, notes) = roll_under_churn(NoQuorum { fail: true }).await;
+    assert_eq!(
+        rolled, 0,
+        "a flavor that never answered and fails its quorum checks may keep a quorum: nothing is risked"
+    );
+    assert!(notes.iter().any(|n| n.contains("quorum check fails")), "a note says why: {notes:?}");
 }

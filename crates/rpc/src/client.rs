@@ -166,6 +166,7 @@ impl RpcClient {
             return Err(match err.pointer("/data/Kind").and_then(|k| k.as_str()) {
                 Some("NotFound") => Error::NotFound(message),
                 Some("Unavailable") => Error::Unavailable(message),
+                Some("Failed") => Error::Failed(message),
                 _ => Error::Remote(message),
             });
         }

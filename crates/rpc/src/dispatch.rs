@@ -162,14 +162,16 @@ impl Router {
 }
 
 /// The JSON-RPC error's `data` for an error whose kind the other side must see (InfraKit v0.5 sends `null` and
-/// ignores it): `{"Kind":"NotFound"}` or `{"Kind":"Unavailable"}`, so "not found" means the same remotely as in
-/// process.
+/// ignores it): `{"Kind":"NotFound"}`, `{"Kind":"Unavailable"}` or `{"Kind":"Failed"}`, so "not found" means the
+/// same remotely as in process, and a failure is never mistaken for one by its words.
 fn kind_data(err: &infrakit_spi::Error) -> Option<&'static RawValue> {
     static NOT_FOUND: std::sync::OnceLock<Box<RawValue>> = std::sync::OnceLock::new();
     static UNAVAILABLE: std::sync::OnceLock<Box<RawValue>> = std::sync::OnceLock::new();
+    static FAILED: std::sync::OnceLock<Box<RawValue>> = std::sync::OnceLock::new();
     let (cell, text) = match err {
         infrakit_spi::Error::NotFound(_) => (&NOT_FOUND, r#"{"Kind":"NotFound"}"#),
         infrakit_spi::Error::Unavailable(_) => (&UNAVAILABLE, r#"{"Kind":"Unavailable"}"#),
+        infrakit_spi::Error::Failed(_) => (&FAILED, r#"{"Kind":"Failed"}"#),
         _ => return None,
     };
     Some(cell.get_or_init(|| RawValue::from_string(text.to_string()).unwrap_or_default()))

@@ -11,8 +11,9 @@ pub(super) fn replace_unhealthy(ctx: &Ctx<'_>, classes: &Classes<'_>) -> Step {
     let mut step = Step::default();
     match &classes.outage {
         Some(note) => step.notes.push(note.clone()),
-        None if ctx.quorum.is_quorum() => {
-            if let Some(m) = classes.expired.first().filter(|_| quorum::may_remediate(ctx)) {
+        // Unless the flavor said it keeps no quorum (it may not have answered yet), one at a time.
+        None if ctx.quorum.may_keep() => {
+            if let Some(m) = classes.expired.first().filter(|m| quorum::may_remediate(ctx, classes, m.id())) {
                 step.destroy(m.id(), DestroyReason::Unhealthy);
             }
         }

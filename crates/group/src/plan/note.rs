@@ -69,6 +69,9 @@ pub enum QuorumWait {
     NoVerdict,
     /// The flavor reports the quorum unhealthy.
     Unhealthy,
+    /// The flavor has never answered and its quorum check fails: rolling and shrinking wait, remediation replaces
+    /// one member at a time.
+    CheckFails,
 }
 
 /// A canary's pause: its text is the reason stored in the paused rollout.
@@ -164,6 +167,9 @@ impl fmt::Display for QuorumWait {
             QuorumWait::Busy => "a member is down, not healthy yet, or being replaced",
             QuorumWait::NoVerdict => "no quorum verdict for the members listed now",
             QuorumWait::Unhealthy => "the flavor reports the quorum unhealthy",
+            QuorumWait::CheckFails => {
+                "the flavor's quorum check fails and it never answered (see the controller's log)"
+            }
         })
     }
 }

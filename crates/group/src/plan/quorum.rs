@@ -17,6 +17,10 @@ pub enum QuorumState {
     None,
     /// The flavor has not answered yet: whether it keeps a quorum is not known, so rolling waits for its answer.
     Unknown,
+    /// The flavor has never answered and its quorum check fails: whether it keeps a quorum is not known. As with
+    /// `Unknown`, rolling and shrinking wait (a quorum must never be risked on a guess), remediation keeps the
+    /// quorum limits, and a note says why, so a person can fix the flavor.
+    Failing,
     /// The flavor keeps a quorum. The verdict is for the members listed now; `None` while there is none (asked,
     /// failed or timed out, or given for other members).
     Quorum(Option<Quorum>),
@@ -26,6 +30,11 @@ impl QuorumState {
     /// True when the flavor keeps a quorum.
     pub fn is_quorum(&self) -> bool {
         matches!(self, QuorumState::Quorum(_))
+    }
+
+    /// True unless the flavor said it keeps no quorum: remediation then replaces one member at a time.
+    pub fn may_keep(&self) -> bool {
+        !matches!(self, QuorumState::None)
     }
 
     /// The instance whose member leads, if the flavor said.
@@ -42,10 +51,27 @@ fn replacing(ctx: &Ctx<'_>, doomed: &BTreeSet<Id>) -> bool {
     !doomed.is_empty() || !ctx.ledger.creating.is_empty() || !ctx.ledger.destroying.is_empty()
 }
 
-/// Whether a remediation destroy may start this pass: always for groups without a quorum; for a quorum group,
-/// only when nothing else is being replaced (the member is down already, so the quorum's health is not waited for).
-pub(super) fn may_remediate(ctx: &Ctx<'_>) -> bool {
-    !ctx.quorum.is_quorum() || !replacing(ctx, &BTreeSet::new())
+/// True when no logical ID lacks a member and the group is not short of its target.
+fn complete(ctx: &Ctx<'_>, classes: &Classes<'_>) -> bool {
+    let missing = ctx.cfg.allocation.logical_ids.iter().any(|l| !classes.pets.contains_key(l));
+    let short = (classes.active.len() as u64) < ctx.target;
+    !missing && !short
+}
+
+/// Whether the remediation destroy of `member` may start this pass: always for groups without a quorum; otherwise
+/// (a quorum, or not known yet) only when nothing else is being replaced, no member is missing, and every other
+/// member is healthy or itself to be replaced (the member is down already, so the quorum's verdict is not waited for).
+pub(super) fn may_remediate(ctx: &Ctx<'_>, classes: &Classes<'_>, member: &Id) -> bool {
+    if !ctx.quorum.may_keep() {
+        return true;
+    }
+    let expired: BTreeSet<&Id> = classes.expired.iter().map(|m| m.id()).collect();
+    let others_fine = classes
+        .active
+        .iter()
+        .filter(|m| m.id() != member)
+        .all(|m| m.health == Health::Healthy || expired.contains(m.id()));
+    !replacing(ctx, &BTreeSet::new()) && complete(ctx, classes) && others_fine
 }
 
 /// Whether a voluntary disruption (a rolling or culling destroy) may start this pass, after the destroys `doomed`
@@ -59,13 +85,12 @@ pub(super) fn may_disrupt(
     let verdict = match ctx.quorum {
         QuorumState::None => return Ok(None),
         QuorumState::Unknown => return Err(QuorumWait::Unknown),
+        QuorumState::Failing => return Err(QuorumWait::CheckFails),
         QuorumState::Quorum(v) => v,
     };
     let mut active = spared(&classes.active, doomed).peekable();
     let all_healthy = active.peek().is_some() && active.all(|m| m.health == Health::Healthy);
-    let missing = ctx.cfg.allocation.logical_ids.iter().any(|l| !classes.pets.contains_key(l));
-    let short = (classes.active.len() as u64) < ctx.target;
-    if replacing(ctx, doomed) || !all_healthy || missing || short {
+    if replacing(ctx, doomed) || !all_healthy || !complete(ctx, classes) {
         return Err(QuorumWait::Busy);
     }
     match verdict {

@@ -2,7 +2,7 @@
 //! the surplus beyond it destroyed, the least useful first.
 
 use super::classify::{spared, Classes};
-use super::{Ctx, Step};
+use super::{quorum, Ctx, Note, Step};
 use crate::model::{Action, DestroyReason, Keys, Member};
 use crate::rollout::Rollout;
 use infrakit_spi::flavor::Health;
@@ -40,13 +40,21 @@ pub(super) fn up(
 /// Scale down: beyond size (plus surge while rolling), the least useful go first: unhealthy, outdated, not healthy,
 /// then the youngest. Only instances the listing shows are counted: a create still in flight may already be listed
 /// (counting it twice would destroy a good instance), and one answered but not listed may be lost; either way a
-/// surplus is destroyed once it is seen. Nothing during an outage.
+/// surplus is destroyed once it is seen. Nothing during an outage; a quorum group loses one member at a time, as it
+/// rolls.
 pub(super) fn down(ctx: &Ctx<'_>, classes: &Classes<'_>, doomed: &BTreeSet<Id>, rolling: bool) -> Step {
     let mut step = Step::default();
     let mut live: Vec<&Member> = spared(&classes.active, doomed).collect();
-    let surplus = (live.len() as u64).saturating_sub(ctx.target + ctx.surge(rolling));
+    let mut surplus = (live.len() as u64).saturating_sub(ctx.target + ctx.surge(rolling));
     if surplus == 0 || classes.outage.is_some() {
         return step;
+    }
+    match quorum::may_disrupt(ctx, classes, doomed) {
+        Ok(limit) => surplus = surplus.min(limit.unwrap_or(u64::MAX)),
+        Err(why) => {
+            step.notes.push(Note::QuorumWait(why));
+            return step;
+        }
     }
     live.sort_by_key(|m| {
         (

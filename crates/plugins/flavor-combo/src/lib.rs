@@ -4,7 +4,7 @@ mod builtin;
 pub use builtin::BUILTIN;
 
 use async_trait::async_trait;
-use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Prepare};
+use infrakit_spi::flavor::{AllocationMethod, Flavor, Health, Prepare, Quorum};
 use infrakit_spi::instance::{Description, Spec};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::nullable::null_as_default;
@@ -137,6 +137,24 @@ impl Flavor for ComboFlavor {
             Err(Error::Failed(errors.join(", ")))
         }
     }
+
+    /// The first child's quorum that is not `None` (a child that keeps one, such as flavor-etcd); a child's error is
+    /// the error.
+    async fn quorum(&self, properties: Option<&Any>, instances: &[Description]) -> Result<Option<Quorum>> {
+        let props = ComboProperties::parse(properties)?;
+        for (i, f) in props.flavors.iter().enumerate() {
+            let q = self
+                .child(i, f)
+                .await?
+                .quorum(f.properties.as_ref(), instances)
+                .await
+                .map_err(|e| Error::failed(format!("Properties.Flavors[{i}] ({}): Quorum: {e}", f.plugin)))?;
+            if q.is_some() {
+                return Ok(q);
+            }
+        }
+        Ok(None)
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +168,31 @@ mod tests {
 
     struct OnlyVanilla;
 
+    /// A flavor that keeps a quorum: healthy when given properties, an error when they are `"fail"`.
+    struct Ensemble;
+
+    #[async_trait]
+    impl Flavor for Ensemble {
+        async fn validate(&self, _: Option<&Any>, _: &AllocationMethod) -> Result<()> {
+            Ok(())
+        }
+        async fn prepare(&self, request: Prepare<'_>) -> Result<Spec> {
+            Ok(request.spec)
+        }
+        async fn healthy(&self, _: Option<&Any>, _: &Description) -> Result<Health> {
+            Ok(Health::Healthy)
+        }
+        async fn drain(&self, _: Option<&Any>, _: &Description) -> Result<()> {
+            Ok(())
+        }
+        async fn quorum(&self, p: Option<&Any>, _: &[Description]) -> Result<Option<Quorum>> {
+            match p.map(|p| p.to_string()) {
+                Some(t) if t.contains("fail") => Err(Error::Failed("no ensemble".into())),
+                p => Ok(Some(Quorum { healthy: p.is_some(), leader: None })),
+            }
+        }
+    }
+
     #[async_trait]
     impl PluginLookup for OnlyVanilla {
         async fn instance(&self, n: &Name) -> Result<Arc<dyn Instance>> {
@@ -158,6 +201,7 @@ mod tests {
         async fn flavor(&self, n: &Name) -> Result<Arc<dyn Flavor>> {
             match n.as_str() {
                 "flavor-vanilla" => Ok(Arc::new(VanillaFlavor::default())),
+                "flavor-ensemble" => Ok(Arc::new(Ensemble)),
                 _ => Err(Error::NotFound(format!("plugin not found: {n}"))),
             }
         }
@@ -192,6 +236,24 @@ mod tests {
         assert_eq!(out.attachments.len(), 1);
         let desc = Description::default();
         assert_eq!(combo.healthy(Some(&props), &desc).await.unwrap(), Health::Healthy);
+    }
+
+    #[tokio::test]
+    async fn the_first_quorum_a_child_keeps_is_the_combos() {
+        let combo = ComboFlavor::new(Arc::new(OnlyVanilla));
+        let quorum = |json: &str| {
+            let props = Any::from_json(json).unwrap();
+            let combo = &combo;
+            async move { combo.quorum(Some(&props), &[]).await }
+        };
+        let plain = r#"{"Flavors":[{"Plugin":"flavor-vanilla","Properties":{}}]}"#;
+        assert_eq!(quorum(plain).await.unwrap(), None);
+        let both =
+            r#"{"Flavors":[{"Plugin":"flavor-vanilla","Properties":{}},{"Plugin":"flavor-ensemble","Properties":{}}]}"#;
+        assert_eq!(quorum(both).await.unwrap(), Some(Quorum { healthy: true, leader: None }));
+        let failing = r#"{"Flavors":[{"Plugin":"flavor-ensemble","Properties":"fail"}]}"#;
+        let err = quorum(failing).await.unwrap_err().to_string();
+        assert!(err.contains("Properties.Flavors[0]") && err.contains("no ensemble"), "{err}");
     }
 
     #[tokio::test]

@@ -6,16 +6,21 @@
 //! - `Prepare` gives the member its Init: a shell script that decides at boot, by looking at its data dir and asking
 //!   the ensemble with `etcdctl`, whether it restarts on its data (same member, no membership change), rejoins
 //!   after its data was lost (old member removed, new one added, `existing` state, empty data dir) or bootstraps
-//!   (see [`script`] for why the check runs there and not in `Prepare`);
+//!   (see [`script`] for why the check runs there and not in `Prepare`). `Prepare` decides one thing itself: whether
+//!   a member without data may bootstrap a new ensemble when no other member answers. Only when this flavor has never
+//!   seen a member of the allocation serve and none serves now; otherwise the script exits non-zero and the
+//!   provision is retried, rather than splitting an ensemble that is merely unreachable;
 //! - `Healthy`: the member answers a linearizable read (as `etcdctl endpoint health`) and the ensemble lists it as
 //!   started, under its name;
 //! - `Quorum`: healthy when every instance's member serves, follows the same leader, and the ensemble lists exactly
 //!   them, all started; the leader is the instance whose member leads;
 //! - `Drain`: removes the member from the ensemble when the group shrinks. The Drain request carries only the
 //!   properties and the instance, not why it is destroyed; the flavor therefore remembers the allocations it
-//!   validated (a commit is validated first) and removes the member only when the newest allocation of its
-//!   ensemble no longer lists its address. A member replaced under the same address is not removed: its successor
-//!   restarts on its data or renews its membership at boot.
+//!   validated and prepared, and removes the member only when the newest allocation of its ensemble no longer lists
+//!   its address. A member replaced under the same address is not removed: its successor restarts on its data or
+//!   renews its membership at boot. Known limit: Validate cannot tell a `commit --pretend` (or a commit refused
+//!   later) from a commit, so a replacement right after a pretend of a smaller ensemble removes the member; its
+//!   successor then finds itself unlisted at boot and rejoins with fresh data.
 
 mod builtin;
 mod cluster;
@@ -33,22 +38,26 @@ use infrakit_spi::hash::LOGICAL_ID_TAG;
 use infrakit_spi::instance::{Description, Id, Spec};
 use infrakit_spi::{Any, Result};
 use properties::{address, ensemble, EtcdProperties};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-/// How many validated allocations are remembered (for `Drain`).
+/// How many prepared allocations are remembered (for `Drain`).
 const REMEMBERED: usize = 16;
 /// How often `Drain` asks the ensemble to remove a member before it gives up, and how long it waits in between.
 const REMOVE_ATTEMPTS: u32 = 30;
 const REMOVE_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long `Prepare` asks whether a member of the ensemble serves.
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The etcd ensemble flavor.
 #[derive(Default)]
 pub struct EtcdFlavor {
     clients: Arc<Clients>,
-    /// Allocations seen by `Validate` and `Prepare`, newest first.
+    /// Allocations seen by `Prepare`, newest first.
     allocations: Mutex<VecDeque<Vec<IpAddr>>>,
+    /// Addresses this flavor has seen serve as members of an ensemble (with a quorum).
+    served: Mutex<HashSet<IpAddr>>,
 }
 
 impl EtcdFlavor {
@@ -62,6 +71,49 @@ impl EtcdFlavor {
 
     fn remembered(&self) -> Vec<Vec<IpAddr>> {
         self.allocations.lock().map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    fn saw_serve(&self, addresses: impl IntoIterator<Item = IpAddr>) {
+        if let Ok(mut s) = self.served.lock() {
+            s.extend(addresses);
+        }
+    }
+
+    fn ever_served(&self, members: &[IpAddr]) -> bool {
+        self.served.lock().map(|s| members.iter().any(|m| s.contains(m))).unwrap_or(true)
+    }
+
+    /// Whether the member at `me` may bootstrap a new ensemble of `members` if, at its boot, it has no data and no
+    /// other member answers: only when it is alone in it, or when this flavor has never seen a member of it serve
+    /// and none serves now.
+    async fn may_bootstrap(&self, props: &EtcdProperties, members: &[IpAddr], me: IpAddr) -> bool {
+        if members.iter().all(|m| *m == me) {
+            return true; // A lone member: there is no ensemble to split.
+        }
+        if self.ever_served(members) {
+            return false;
+        }
+        let mut checks = tokio::task::JoinSet::new();
+        for m in members {
+            let (clients, m, endpoint) = (self.clients.clone(), *m, props.client_url(*m));
+            checks.spawn(async move { (m, clients.member(&endpoint).await.is_ok_and(|v| v.serves)) });
+        }
+        let serving: Vec<IpAddr> = tokio::time::timeout(PROBE_LIMIT, async {
+            let mut serving = Vec::new();
+            while let Some(joined) = checks.join_next().await {
+                if let Ok((m, true)) = joined {
+                    serving.push(m);
+                }
+            }
+            serving
+        })
+        .await
+        .unwrap_or_default();
+        if serving.is_empty() {
+            return true;
+        }
+        self.saw_serve(serving);
+        false
     }
 }
 
@@ -78,6 +130,8 @@ fn member_address(instance: &Description) -> Option<IpAddr> {
 impl Flavor for EtcdFlavor {
     async fn validate(&self, properties: Option<&Any>, allocation: &AllocationMethod) -> Result<()> {
         EtcdProperties::parse(properties)?;
+        // Remembered for `Drain`: a shrink is committed (validated) and never prepared. A `commit --pretend` of a
+        // smaller ensemble is remembered too (Validate cannot tell): see the module's doc.
         let members = ensemble(allocation)?;
         self.remember(&members);
         Ok(())
@@ -102,7 +156,8 @@ impl Flavor for EtcdFlavor {
             .into());
         }
         self.remember(&members);
-        let script = script::render(&props, &members, me);
+        let bootstrap = self.may_bootstrap(&props, &members, me).await;
+        let script = script::render(&props, &members, me, bootstrap);
         spec.init = if spec.init.trim().is_empty() { script } else { format!("{}\n{script}", spec.init) };
         Ok(spec)
     }
@@ -121,6 +176,7 @@ impl Flavor for EtcdFlavor {
         if !view.serves || view.leader == 0 {
             return Ok(Health::Unknown);
         }
+        self.saw_serve([me]);
         let listed = match self.clients.members(&[endpoint]).await {
             Ok(l) => l,
             Err(_) => return Ok(Health::Unknown),
@@ -162,7 +218,7 @@ impl Flavor for EtcdFlavor {
             return Ok(());
         }
         tracing::info!(instance = %instance.id, member = %name,
-            "drain: no validated allocation names this ensemble; the member is left in it");
+            "drain: no prepared allocation names this ensemble; the member is left in it");
         Ok(())
     }
 
@@ -181,6 +237,12 @@ impl Flavor for EtcdFlavor {
                 views.push(v);
             }
         }
+        self.saw_serve(
+            views
+                .iter()
+                .filter(|(_, v)| v.as_ref().is_some_and(|v| v.serves))
+                .filter_map(|(i, _)| members.iter().find(|(id, _)| id == i).map(|(_, a)| *a)),
+        );
         let leader = views.iter().find_map(|(_, v)| v.as_ref().map(|v| v.leader)).unwrap_or(0);
         let leader_instance = views
             .iter()
@@ -195,5 +257,51 @@ impl Flavor for EtcdFlavor {
             l.len() == members.len() && members.iter().all(|(_, a)| l.iter().any(|m| m.name == a.to_string()))
         });
         Ok(Some(Quorum { healthy: all_serve && exact, leader: leader_instance }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infrakit_spi::instance::LogicalId;
+
+    fn alloc(addrs: &[&str]) -> AllocationMethod {
+        AllocationMethod { size: 0, logical_ids: addrs.iter().map(|a| LogicalId(a.to_string())).collect() }
+    }
+
+    fn props() -> Any {
+        Any::from_json(r#"{"DataDir":"/tmp/etcd-data"}"#).unwrap()
+    }
+
+    async fn prepare(f: &EtcdFlavor, addrs: &[&str], me: &str) -> Spec {
+        let allocation = alloc(addrs);
+        let spec = Spec { logical_id: Some(LogicalId(me.into())), ..Spec::default() };
+        let index = infrakit_spi::flavor::Index { group: "g".into(), sequence: 0 };
+        let p = props();
+        f.prepare(Prepare { properties: Some(&p), spec, allocation: &allocation, index: &index }).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_committed_shrink_is_the_ensemble_drain_follows() {
+        let f = EtcdFlavor::default();
+        let big = ["127.0.9.1", "127.0.9.2", "127.0.9.3"];
+        prepare(&f, &big, "127.0.9.1").await;
+        // A shrink is validated when committed and never prepared: Drain must follow it.
+        f.validate(Some(&props()), &alloc(&["127.0.9.1"])).await.unwrap();
+        let newest = f.remembered().into_iter().next().unwrap();
+        assert!(!newest.contains(&"127.0.9.3".parse().unwrap()), "{newest:?}");
+    }
+
+    #[tokio::test]
+    async fn a_member_bootstraps_only_an_ensemble_never_seen() {
+        let f = EtcdFlavor::default();
+        let three = ["127.0.9.11", "127.0.9.12", "127.0.9.13"];
+        // Nothing answers and nothing was ever seen: the first boot of the ensemble.
+        assert!(prepare(&f, &three, "127.0.9.11").await.init.contains("BOOTSTRAP=1\n"));
+        // Once a member was seen serving, a member without data never bootstraps on its own.
+        f.saw_serve(["127.0.9.12".parse().unwrap()]);
+        assert!(prepare(&f, &three, "127.0.9.11").await.init.contains("BOOTSTRAP=0\n"));
+        // A lone member has no ensemble to split.
+        assert!(prepare(&f, &["127.0.9.12"], "127.0.9.12").await.init.contains("BOOTSTRAP=1\n"));
     }
 }

@@ -11,13 +11,17 @@
 //!    removed (`etcdctl member remove`), it is added again (`member add`), and it starts with an empty data dir and
 //!    `--initial-cluster-state existing`; an entry listed but never started (a member added and not yet joined) is
 //!    joined as it is;
-//! 4. no data and no ensemble answers: it bootstraps with the others (`--initial-cluster-state new`).
+//! 4. no data and no ensemble answers: it bootstraps with the others (`--initial-cluster-state new`) only when
+//!    `Prepare` decided it may (`BOOTSTRAP=1`: the flavor has never seen the ensemble and it did not answer, or the
+//!    member is alone in it); otherwise it exits non-zero, so the provision fails and is retried with back-off,
+//!    rather than bootstrap a second ensemble beside one that is merely unreachable.
 
 use crate::properties::EtcdProperties;
 use std::net::IpAddr;
 
-/// The member at `me` of the ensemble `members`, as a shell script.
-pub fn render(props: &EtcdProperties, members: &[IpAddr], me: IpAddr) -> String {
+/// The member at `me` of the ensemble `members`, as a shell script; `bootstrap`: whether it may bootstrap a new
+/// ensemble when it has no data and no other member answers.
+pub fn render(props: &EtcdProperties, members: &[IpAddr], me: IpAddr, bootstrap: bool) -> String {
     let initial: Vec<String> = members.iter().map(|m| format!("{m}={}", props.peer_url(*m))).collect();
     let others: Vec<String> = members.iter().filter(|m| **m != me).map(|m| props.client_url(*m)).collect();
     let data_dir = match &props.data_dir {
@@ -41,6 +45,7 @@ pub fn render(props: &EtcdProperties, members: &[IpAddr], me: IpAddr) -> String 
     s.push_str(&format!("ETCDCTL={}\n", quote(&props.etcdctl)));
     s.push_str(&format!("TOKEN={}\n", quote(&props.token)));
     s.push_str(&format!("OPTIONS={}\n", quote(&props.options.join(" "))));
+    s.push_str(&format!("BOOTSTRAP={}\n", u8::from(bootstrap)));
     s.push_str(BODY);
     s
 }
@@ -82,8 +87,12 @@ if [ -d "$DATA_DIR/member" ]; then
 fi
 mkdir -p "$DATA_DIR"
 if [ "$live" = 0 ]; then
-  say "no ensemble answers: bootstrapping a new one"
-  start new
+  if [ "$BOOTSTRAP" = 1 ]; then
+    say "no ensemble answers: bootstrapping a new one"
+    start new
+  fi
+  say "its data is lost and no other member answers: not bootstrapping a new ensemble beside one that exists"
+  exit 1
 fi
 if [ "$status" = started ]; then
   say "its data is lost: removing member $id from the ensemble, then adding it again"
@@ -105,7 +114,7 @@ mod tests {
     fn the_script_names_the_member_and_its_ensemble() {
         let members: Vec<IpAddr> =
             ["127.0.0.21", "127.0.0.22", "127.0.0.23"].iter().filter_map(|a| a.parse().ok()).collect();
-        let s = render(&EtcdProperties::default(), &members, members[1]);
+        let s = render(&EtcdProperties::default(), &members, members[1], false);
         assert!(s.contains("NAME='127.0.0.22'\n"), "{s}");
         assert!(s.contains("PEER_URL='http://127.0.0.22:2380'\n"));
         assert!(s.contains("CLIENT_URL='http://127.0.0.22:2379'\n"));
@@ -115,7 +124,47 @@ mod tests {
         ));
         assert!(s.contains("OTHERS='http://127.0.0.21:2379,http://127.0.0.23:2379'\n"));
         assert!(s.contains("DATA_DIR=\"${INFRAKIT_VOLUME:?"));
+        assert!(s.contains("BOOTSTRAP=0\n"));
         let custom = EtcdProperties { data_dir: Some("/var/lib/it's".into()), ..EtcdProperties::default() };
-        assert!(render(&custom, &members, members[0]).contains(r"DATA_DIR='/var/lib/it'\''s'"));
+        assert!(render(&custom, &members, members[0], true).contains(r"DATA_DIR='/var/lib/it'\''s'"));
+    }
+}
+
+#[cfg(all(test, unix))]
+mod runs {
+    use super::*;
+
+    /// Runs the script with fake `etcd`/`etcdctl` (no member answers) and an empty data dir: the exit status and
+    /// what `etcd` was started with.
+    fn boot(bootstrap: bool) -> (bool, String) {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fake = |name: &str, body: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+            p.to_string_lossy().into_owned()
+        };
+        let log = dir.path().join("etcd.log");
+        let props = EtcdProperties {
+            etcd: fake("etcd", &format!("echo \"$@\" > {}", log.display())),
+            etcdctl: fake("etcdctl", "exit 1"),
+            data_dir: Some(dir.path().join("data").to_string_lossy().into_owned()),
+            ..EtcdProperties::default()
+        };
+        let members: Vec<IpAddr> =
+            ["127.0.0.21", "127.0.0.22", "127.0.0.23"].iter().map(|a| a.parse().unwrap()).collect();
+        let script = dir.path().join("init.sh");
+        std::fs::write(&script, render(&props, &members, members[0], bootstrap)).unwrap();
+        let status = std::process::Command::new("sh").arg(&script).output().unwrap().status;
+        (status.success(), std::fs::read_to_string(&log).unwrap_or_default())
+    }
+
+    #[test]
+    fn with_its_data_lost_and_no_member_answering_it_bootstraps_only_when_allowed() {
+        let (ok, args) = boot(true);
+        assert!(ok && args.contains("--initial-cluster-state new"), "{args}");
+        let (ok, args) = boot(false);
+        assert!(!ok && args.is_empty(), "{args}");
     }
 }

@@ -70,7 +70,8 @@ fn check_name(field: &str, name: &str, what: &str) -> Result<()> {
 }
 
 /// A pet's fixed address: its logical ID, when that is an IPv4 address and the first network attachment carries
-/// a subnet (which must hold it).
+/// a subnet (which must hold it). A `HostConfig.NetworkMode` naming another network is refused: the container would
+/// join that one and the address would be dropped without a word.
 fn fixed_address(props: &Properties, lid: Option<&LogicalId>) -> Result<Option<Ipv4Addr>> {
     let Some(ip) = lid.and_then(|l| l.0.parse::<Ipv4Addr>().ok()) else { return Ok(None) };
     let Some(first) = props.networks.first() else { return Ok(None) };
@@ -80,6 +81,17 @@ fn fixed_address(props: &Properties, lid: Option<&LogicalId>) -> Result<Option<I
         return Err(Error::invalid(
             "LogicalID",
             format!("{ip} is not in the subnet {subnet} of network {} (NetworkAttachments[0])", first.name),
+        ));
+    }
+    let mode = props.host_config.as_ref().and_then(|h| h.network_mode.as_deref()).unwrap_or("");
+    if !(mode.is_empty() || mode == "default" || mode == first.name) {
+        return Err(Error::invalid(
+            "Properties.HostConfig.NetworkMode",
+            format!(
+                "{mode:?} is not Properties.NetworkAttachments[0] ({}), which gives pet {ip} its fixed address: \
+                 leave NetworkMode out or set it to {}",
+                first.name, first.name
+            ),
         ));
     }
     Ok(Some(ip))
@@ -389,6 +401,18 @@ mod tests {
         assert!(e.contains("not in the subnet 198.18.0.0/24"), "{e}");
         let plain = props(r#"{"Config":{"Image":"x"},"NetworkAttachments":[{"Name":"n"}]}"#);
         assert_eq!(fixed_address(&plain, Some(&lid("198.18.0.5"))).ok().flatten(), None);
+        let elsewhere = props(
+            r#"{"Config":{"Image":"x"},"HostConfig":{"NetworkMode":"bridge"},
+                "NetworkAttachments":[{"Name":"n","IPAM":{"Config":[{"Subnet":"198.18.0.0/24"}]}}]}"#,
+        );
+        let e = fixed_address(&elsewhere, Some(&lid("198.18.0.5"))).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("HostConfig.NetworkMode") && e.contains("NetworkAttachments[0]"), "{e}");
+        assert_eq!(fixed_address(&elsewhere, Some(&lid("db-1"))).ok().flatten(), None, "no fixed address: allowed");
+        let same = props(
+            r#"{"Config":{"Image":"x"},"HostConfig":{"NetworkMode":"n"},
+                "NetworkAttachments":[{"Name":"n","IPAM":{"Config":[{"Subnet":"198.18.0.0/24"}]}}]}"#,
+        );
+        assert!(fixed_address(&same, Some(&lid("198.18.0.5"))).is_ok_and(|a| a.is_some()));
     }
 
     #[test]

@@ -56,8 +56,12 @@ impl Instance for Recorder {
         self.record("instance.label");
         Ok(())
     }
-    async fn destroy(&self, _: &Id) -> Result<()> {
+    async fn destroy(&self, id: &Id) -> Result<()> {
         self.record("instance.destroy");
+        // An instance the provider cannot reach, in words that read like a missing one.
+        if id.0 == "unreachable" {
+            return Err(infrakit_spi::Error::Failed("dial /var/run/x.sock: no such file or directory".into()));
+        }
         Ok(())
     }
     async fn describe_instances(&self, _: &Tags, _: bool) -> Result<Vec<Description>> {
