@@ -36,9 +36,10 @@ fn store_url(flags: &ControllerFlags, home: &Path) -> String {
     flags.store.clone().unwrap_or_else(|| default_store(home))
 }
 
-/// The stores `up` and `down` read and write, without any leadership of their own.
-async fn stores(flags: &ControllerFlags, home: &Path) -> Result<Backends> {
-    let backends = infrakit_manager::open::open(NAME, ALWAYS, &store_url(flags, home)).await?;
+/// The backends `up` and `down` use, with the given leadership (the stores alone: `always`), the specs of an
+/// earlier `up` imported into the default store.
+async fn open(flags: &ControllerFlags, home: &Path, leadership: &str) -> Result<Backends> {
+    let backends = infrakit_manager::open::open(NAME, leadership, &store_url(flags, home)).await?;
     if flags.store.is_none() {
         import_legacy(&backends, home).await?;
     }
@@ -47,7 +48,7 @@ async fn stores(flags: &ControllerFlags, home: &Path) -> Result<Backends> {
 
 /// The specs `up` stores (what `up` and `down` without a file work on).
 pub async fn stored_specs(flags: &ControllerFlags, home: &Path) -> Result<Vec<group::Spec>> {
-    Ok(stores(flags, home).await?.store.specs().await?)
+    Ok(open(flags, home, ALWAYS).await?.store.specs().await?)
 }
 
 /// Before specs were versioned, `up` kept them in `up/specs.json` and its rollouts in `up/rollouts`: both move
@@ -128,10 +129,7 @@ pub async fn start(host: &mut Host, given: &[group::Spec], flags: &ControllerFla
         });
     }
     let home = host.home().to_path_buf();
-    let backends = flags.backends(NAME, ALWAYS, &store_url(flags, &home)).await?;
-    if flags.store.is_none() {
-        import_legacy(&backends, &home).await?;
-    }
+    let backends = open(flags, &home, flags.leadership.as_deref().unwrap_or(ALWAYS)).await?;
     let mut reused = Vec::new();
     let mut note = |provided: Vec<Provided>| {
         reused.extend(provided.into_iter().filter_map(|p| match p {
@@ -201,7 +199,7 @@ pub async fn down(
     flags: &ControllerFlags,
     how: Down,
 ) -> Result<Vec<(Id, infrakit_spi::Result<()>)>> {
-    let backends = stores(flags, host.home()).await?;
+    let backends = open(flags, host.home(), ALWAYS).await?;
     if how == Down::Destroy {
         host.start_referenced(specs).await?;
     }
