@@ -32,18 +32,27 @@ enum Sub {
     #[command(after_help = "\
 Each NAME is a built-in plugin (listed above), optionally followed by =SOCKET to listen under another name.
 
+Over TCP a plugin speaks only mutual TLS: --listen needs this node's certificate and key and the cluster CA
+(`infrakit certs` makes them), and answers only clients holding a certificate from that CA. It writes
+<name>.listen (tls://ADDR) in the plugins directory; a client elsewhere writes the same file in its own.
+
 Examples:
   infrakit plugin start instance-file flavor-vanilla --dir /tmp/instances
-  infrakit plugin start instance-file=files-a --dir /tmp/a")]
+  infrakit plugin start instance-file=files-a --dir /tmp/a
+  infrakit plugin start group --listen 10.0.0.1:24864 --tls-dir ~/.infrakit/ca/m1
+  infrakit plugin start group --listen 10.0.0.1:24864 --tls-cert m1.pem --tls-key m1-key.pem --tls-client-ca ca.pem")]
     Start {
         /// Plugins to start: NAME or NAME=SOCKET.
         #[arg(required = true)]
         names: Vec<String>,
-        /// Also listen on TCP (for example 127.0.0.1:24864); only with a single plugin.
-        #[arg(long)]
+        /// Also listen on TCP at ADDR with mutual TLS (for example 10.0.0.1:24864); only with a single plugin.
+        #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
+        #[command(flatten)]
+        tls: crate::cmd_certs::TlsArgs,
     },
-    /// Stop running plugins: SIGTERM to the PID in <name>.pid, then wait for the socket to go away.
+    /// Stop running plugins: SIGTERM to the process answering on the socket (its peer credentials), then wait for
+    /// the socket to go away.
     #[command(after_help = "Examples:\n  infrakit plugin stop instance-file\n  infrakit plugin stop --all")]
     Stop {
         /// Plugins to stop.
@@ -70,7 +79,7 @@ struct Listed {
 pub async fn run(cmd: PluginCmd, ctx: &Context) -> Result<()> {
     match cmd.cmd {
         Sub::Ls { quiet, output } => ls(ctx, quiet, output).await,
-        Sub::Start { names, listen } => start(ctx, &names, listen).await,
+        Sub::Start { names, listen, tls } => start(ctx, &names, listen, &tls).await,
         Sub::Stop { names, all } => stop(ctx, &names, all).await,
     }
 }
@@ -110,15 +119,22 @@ async fn ls(ctx: &Context, quiet: bool, output: Format) -> Result<()> {
     }
 }
 
-async fn start(ctx: &Context, names: &[String], listen: Option<String>) -> Result<()> {
+async fn start(ctx: &Context, names: &[String], listen: Option<String>, tls: &crate::cmd_certs::TlsArgs) -> Result<()> {
     if listen.is_some() && names.len() != 1 {
         bail!("--listen needs exactly one plugin, got {}", names.len());
     }
+    let tcp = match &listen {
+        Some(addr) => Some(tls.listen(addr).await?),
+        None => None,
+    };
     let mut host = ctx.host();
     for spec in names {
         let (kind, name) = spec.split_once('=').unwrap_or((spec.as_str(), spec.as_str()));
-        let server = host.start(kind, name, listen.clone()).await?;
+        let server = host.start(kind, name, tcp.clone()).await?;
         eprintln!("plugin {name} ({kind}) listening at {}", server.socket().display());
+        if let Some(addr) = server.tcp_addr() {
+            crate::cmd_certs::announce(name, addr);
+        }
     }
     wait_for_signal().await?;
     eprintln!("stopping {} plugin(s)", host.len());
@@ -153,27 +169,48 @@ async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
     let mut by_pid: std::collections::BTreeMap<i32, Vec<String>> = std::collections::BTreeMap::new();
     for name in targets {
         let pid_file = dir.join(format!("{name}.pid"));
-        let text = match std::fs::read_to_string(&pid_file) {
-            Ok(t) => t,
-            Err(_) if !dir.join(&name).exists() => continue, // stopped meanwhile, with the process hosting it
-            Err(e) => bail!("plugin {name}: cannot read {}: {e}", pid_file.display()),
+        let socket = dir.join(&name);
+        // The process to signal is the one that answers on the socket (its peer credentials): a PID file may be
+        // stale (left by a crash, the PID since reused) or planted.
+        let stream = match tokio::time::timeout(Duration::from_secs(5), tokio::net::UnixStream::connect(&socket)).await
+        {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(_)) => {
+                if std::fs::symlink_metadata(&socket).is_ok() || std::fs::symlink_metadata(&pid_file).is_ok() {
+                    let _ = std::fs::remove_file(&pid_file);
+                    let _ = std::fs::remove_file(&socket);
+                    println!("{name} was not running (removed its stale files)");
+                }
+                continue;
+            }
+            Err(_) => bail!("plugin {name}: {} does not accept connections within 5s", socket.display()),
         };
-        let pid: i32 = text.trim().parse().with_context(|| format!("{}: not a PID", pid_file.display()))?;
-        if pid <= 1 {
-            bail!("{}: {pid} is not a plugin's PID; refusing to signal it", pid_file.display());
+        let cred =
+            stream.peer_cred().with_context(|| format!("plugin {name}: reading the socket's peer credentials"))?;
+        let pid = cred.pid().with_context(|| format!("plugin {name}: the socket's peer has no PID"))?;
+        // SAFETY: geteuid(2) has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if cred.uid() != me && me != 0 {
+            bail!(
+                "plugin {name}: the process answering on {} runs as uid {}, not as you",
+                socket.display(),
+                cred.uid()
+            );
         }
-        // Only a plugin whose socket still answers is signalled: a PID file left by a crash may name a process
-        // that has nothing to do with InfraKit by now.
-        if tokio::net::UnixStream::connect(dir.join(&name)).await.is_err() {
-            let _ = std::fs::remove_file(&pid_file);
-            let _ = std::fs::remove_file(dir.join(&name));
-            println!("{name} was not running (removed its stale files)");
-            continue;
+        if pid <= 1 {
+            bail!("plugin {name}: the socket's peer is PID {pid}; refusing to signal it");
+        }
+        let recorded = std::fs::read_to_string(&pid_file).ok().and_then(|t| t.trim().parse::<i32>().ok());
+        if recorded.is_some_and(|r| r != pid) {
+            eprintln!(
+                "warning: {} names another PID than the process answering on the socket ({pid})",
+                pid_file.display()
+            );
         }
         by_pid.entry(pid).or_default().push(name);
     }
     for (pid, names) in by_pid {
-        // SAFETY: kill(2) with a PID read from the plugin's own PID file and a fixed signal number.
+        // SAFETY: kill(2) with the PID of the process that answers on the plugin's socket and a fixed signal number.
         if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
             let err = std::io::Error::last_os_error();
             bail!("plugin {}: cannot signal PID {pid}: {err}", names.join(", "));

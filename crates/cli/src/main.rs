@@ -1,5 +1,6 @@
 //! `infrakit`: the command line of InfraKit for Rust.
 
+mod cmd_certs;
 mod cmd_flavor;
 mod cmd_group;
 mod cmd_instance;
@@ -38,6 +39,20 @@ struct Cli {
     /// Log format.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// A directory (and its subtree) every template may read with include/source/fetch, beyond its own
+    /// directory; repeat, or separate with ':' in the variable. Templates given as text (a flavor's Init) have
+    /// no directory of their own: they read only these.
+    #[arg(
+        long = "template-allow-dir",
+        global = true,
+        value_name = "DIR",
+        env = "INFRAKIT_TEMPLATE_ALLOW_DIR",
+        value_delimiter = ':'
+    )]
+    template_allow_dirs: Vec<PathBuf>,
+    /// Let templates fetch http:// and https:// URLs outside their own URL's directory.
+    #[arg(long = "template-allow-http", global = true, env = "INFRAKIT_TEMPLATE_ALLOW_HTTP")]
+    template_allow_http: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,6 +83,18 @@ enum Command {
     Up(cmd_up::UpCmd),
     /// Destroy the instances of a spec's groups.
     Down(cmd_up::DownCmd),
+    /// Make a cluster CA (once) and issue node certificates, for plugins reached over TCP with mutual TLS.
+    #[command(after_help = "\
+Writes DIR/ca.pem and DIR/ca-key.pem (a new CA, or the one already there) and, for each node, its TLS directory
+DIR/NAME: ca.pem, cert.pem and key.pem (mode 0600). A node certificate serves both as a server's and as a client's.
+
+A cluster over TCP in two commands:
+  infrakit certs --dir /secure/ca m1=10.0.0.1 m2=10.0.0.2 admin
+  INFRAKIT_TLS_DIR=/secure/ca/m1 infrakit plugin start group --listen 10.0.0.1:24864    # on m1
+A client (here admin) reaches it through a listen file and its own identity:
+  echo tls://10.0.0.1:24864 > ~/.infrakit/plugins/group.listen
+  INFRAKIT_TLS_DIR=/secure/ca/admin infrakit group ls")]
+    Certs(cmd_certs::CertsCmd),
     /// Print the version and the plugin interface versions spoken.
     Version,
 }
@@ -145,6 +172,11 @@ async fn main() -> std::process::ExitCode {
         Err(e) => e.exit(),
     };
     init_logging(&cli.log_level, cli.log_format);
+    infrakit_template::SourcePolicy::install(infrakit_template::SourcePolicy {
+        allow_dirs: cli.template_allow_dirs.clone(),
+        allow_http: cli.template_allow_http,
+        unrestricted: false,
+    });
     match run(cli, leaf(&matches)).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -171,6 +203,7 @@ async fn run(cli: Cli, flags: clap::ArgMatches) -> Result<()> {
         Command::Template(cmd) => cmd_template::run(cmd, &ctx),
         Command::Up(cmd) => cmd_up::up(cmd, &ctx).await,
         Command::Down(cmd) => cmd_up::down(cmd, &ctx).await,
+        Command::Certs(cmd) => cmd_certs::run(cmd).await,
         Command::Version => {
             use infrakit_spi::plugin::versions;
             println!("infrakit {}", env!("CARGO_PKG_VERSION"));

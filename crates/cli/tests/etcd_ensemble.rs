@@ -85,6 +85,14 @@ fn started() -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The member that leads the ensemble (`endpoint status`: IS LEADER is the fifth column).
+fn leader() -> Option<String> {
+    MEMBERS.iter().find_map(|m| {
+        let out = etcdctl(&endpoint(m), &["endpoint", "status"])?;
+        (out.split(", ").nth(4).map(str::trim) == Some("true")).then(|| m.to_string())
+    })
+}
+
 /// The members listed, started or not.
 fn listed() -> usize {
     etcdctl(&all_endpoints(), &["member", "list"]).map(|o| o.lines().count()).unwrap_or(0)
@@ -212,15 +220,30 @@ fn an_ensemble_heals_keeps_or_renews_members_and_rolls_one_at_a_time() {
     };
     let (mut checks, mut fewest_healthy) = (0, 3);
     let mut order: Vec<String> = Vec::new();
+    // Who led when each member's old instance went away (the leader seen on the sample before: an election after
+    // a leader's destroy takes longer than a sample).
+    let mut rolled: Vec<String> = Vec::new();
+    let mut led_when_rolled: Vec<Option<String>> = Vec::new();
+    let mut last_leader = leader();
     let start = Instant::now();
     loop {
         let listing = instances(home);
         fewest_healthy = fewest_healthy.min(healthy());
         checks += 1;
+        for lid in MEMBERS {
+            let old = listing.get(lid).is_some_and(|(_, _, h)| *h == old_hash);
+            if !old && !rolled.iter().any(|r| r == lid) {
+                rolled.push(lid.to_string());
+                led_when_rolled.push(last_leader.clone());
+            }
+        }
         for (lid, (_, _, hash)) in &listing {
             if *hash != old_hash && !order.contains(lid) {
                 order.push(lid.clone());
             }
+        }
+        if let Some(l) = leader() {
+            last_leader = Some(l);
         }
         if listing.len() == 3 && listing.values().all(|(_, _, h)| *h != old_hash) && whole(home) {
             break;
@@ -235,10 +258,16 @@ fn an_ensemble_heals_keeps_or_renews_members_and_rolls_one_at_a_time() {
     assert!(start.elapsed() <= LIMIT, "the rollout did not finish within {LIMIT:?}");
     println!(
         "rolled in {:?}: at most {most_down} member(s) down in {samples} samples, at least {fewest_healthy} \
-         healthy in {checks} checks; order {order:?}",
+         healthy in {checks} checks; order {order:?}, leaders when each went down {led_when_rolled:?}",
         start.elapsed()
     );
     assert!(most_down <= 1, "two members down at once during the rollout");
+    // The leader's member goes last: the first two rolled were not leading when they went down.
+    assert_eq!(rolled.len(), 3, "{rolled:?}");
+    for (i, (member, led)) in rolled.iter().zip(&led_when_rolled).enumerate().take(2) {
+        assert!(led.is_some(), "no leader known when {member} went down");
+        assert_ne!(Some(member), led.as_ref(), "member {i} of the rollout ({member}) was the leader: {rolled:?}");
+    }
     assert_eq!(started().len(), 3);
     assert_eq!(started()["127.0.0.21"], ids["127.0.0.21"], "a rolled member restarts on its data");
 }

@@ -80,6 +80,13 @@ impl Engine {
         format!("unix://{}", self.socket().display())
     }
 
+    /// The engine's configuration file (`--config-file`, `{}` at first start, so the host's
+    /// `/etc/docker/daemon.json` is never read). A test may rewrite it (engine labels, say) and
+    /// [`restart`](Engine::restart) the engine, or signal it with SIGHUP to reload what can be reloaded.
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("daemon.json")
+    }
+
     /// The imported image, [`IMAGE`]: busybox's applets in `/bin`, and empty `/tmp`, `/var/lib`, `/data`.
     pub fn image(&self) -> &'static str {
         IMAGE
@@ -115,11 +122,16 @@ impl Engine {
         }
         let d = &self.dir;
         let log = d.join("dockerd.log");
+        let config = self.config_file();
+        if !config.exists() {
+            std::fs::write(&config, "{}\n").unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
+        }
         let args: Vec<String> = vec![
             format!("--data-root={}", d.join("data").display()),
             format!("--exec-root={}", d.join("exec").display()),
             format!("--host={}", self.host()),
             format!("--pidfile={}", d.join("docker.pid").display()),
+            format!("--config-file={}", config.display()),
             "--bridge=none".into(),
             "--iptables=false".into(),
             "--ip6tables=false".into(),

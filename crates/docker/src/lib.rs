@@ -14,6 +14,7 @@ mod containers;
 mod error;
 mod events;
 mod host;
+mod nodes;
 mod objects;
 mod swarm;
 

@@ -6,7 +6,9 @@
 //!   same in memory;
 //! - [`state_file`]: what group controllers keep across restarts (rollouts, in-flight records) in a directory
 //!   (atomic writes, fsync, off the runtime); [`state_memory`]: the same in memory;
-//! - [`open`]: leadership and store URLs (`file://`, `swarm://`, `etcd...://`) to backends;
+//! - `store_swarm` and `state_swarm` (the `docker` feature): both in the Docker Swarm's cluster spec labels, the
+//!   specs as InfraKit v0.5's swarm store kept them (label `infrakit`), so every swarm manager carries them;
+//! - [`open`]: leadership and store URLs (`file://`, `swarm://`, `etcd...://`, `memory://`) to backends;
 //! - [`replica`]: the replica that fronts the group controller: specs are validated, stored, then committed; on
 //!   becoming leader it loads every spec (and the controller resumes stored rollouts); on losing it, it stops acting.
 //!   A follower answers calls that need the leader with an error naming the leader, never by hanging (a replica
@@ -21,8 +23,12 @@ pub mod polled;
 pub mod replica;
 pub mod state_file;
 pub mod state_memory;
+#[cfg(feature = "docker")]
+pub mod state_swarm;
 pub mod store_file;
 pub mod store_memory;
+#[cfg(feature = "docker")]
+pub mod store_swarm;
 
 #[cfg(feature = "etcd")]
 pub mod etcd;

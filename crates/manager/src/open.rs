@@ -1,6 +1,7 @@
 //! URLs to backends: `open(name, leadership_url, store_url)` gives a replica its leadership, its spec store and its
-//! state store (rollouts, in-flight records). `always` (a single replica), `file:///path`, `swarm:///socket` and
-//! `memory://` always; `etcd-election://`, `etcd-raft-leader://` and `etcd://` with the `etcd` feature.
+//! state store (rollouts, in-flight records). `always` (a single replica), `file:///path` and `memory://` always;
+//! `swarm:///socket` (leadership, and a store in the swarm's labels) with the `docker` feature;
+//! `etcd-election://`, `etcd-raft-leader://` and `etcd://` with the `etcd` feature.
 
 use crate::leader_always::AlwaysLeader;
 use crate::leader_file::file_leadership;
@@ -34,8 +35,12 @@ pub async fn open(name: &str, leadership: &str, store: &str) -> Result<Backends>
     local_stores(basic_leadership(leadership, name)?, store).await
 }
 
-/// The stores that need no service: in memory, or in a directory (specs in it, the rest in its `.rollouts`).
+/// The stores that need no service of their own: in memory, in a directory (specs in it, the rest in its
+/// `.rollouts`), or in the Docker Swarm's labels.
 async fn local_stores(leadership: Arc<dyn Leadership>, store: &str) -> Result<Backends> {
+    if let Some(host) = store.strip_prefix("swarm://") {
+        return swarm_stores(leadership, host);
+    }
     if store == MEMORY {
         return Ok(Backends {
             leadership,
@@ -106,15 +111,17 @@ fn file_url(url: &str, what: &str) -> Result<PathBuf> {
         _ if cfg!(feature = "etcd") => Err(Error::invalid(
             what,
             format!(
-                "{url:?}: use file:///path, memory:// (store), always (leadership), etcd-election://host:port,.../<election>?ttl=<s>, \
-                 etcd-raft-leader://host:port (leadership) or etcd://host:port,.../<prefix> (store)"
+                "{url:?}: use file:///path, memory:// (store), always (leadership), swarm:///path/to/docker.sock, \
+                 etcd-election://host:port,.../<election>?ttl=<s>, etcd-raft-leader://host:port (leadership) or \
+                 etcd://host:port,.../<prefix> (store)"
             ),
         )),
         _ => Err(Error::invalid(
             what,
             format!(
-                "{url:?} is not supported by this build: use file:///path, memory:// (store) or always \
-                 (leadership); build with --features etcd for etcd"
+                "{url:?} is not supported by this build: use file:///path, memory:// (store), always \
+                 (leadership) or swarm:///path/to/docker.sock (with the docker feature); build with --features etcd \
+                 for etcd"
             ),
         )),
     }
@@ -156,16 +163,43 @@ fn basic_leadership(leadership: &str, name: &str) -> Result<Arc<dyn Leadership>>
     })
 }
 
+/// The engine address of a `swarm://` URL's rest: `/path/to/docker.sock`, nothing for /var/run/docker.sock, or
+/// `host:port`.
+#[cfg_attr(not(feature = "docker"), allow(dead_code))]
+fn swarm_host(host: &str) -> String {
+    match host {
+        "" => "/var/run/docker.sock".to_string(),
+        h if h.starts_with('/') => h.to_string(),
+        h => format!("tcp://{h}"),
+    }
+}
+
 /// Leadership from the Docker Swarm leader, asked of the engine at `host` (`swarm:///var/run/docker.sock`,
 /// `swarm://` for that default, or `swarm://host:port`).
 #[cfg(feature = "docker")]
 fn swarm(host: &str, name: &str) -> Result<Arc<dyn Leadership>> {
-    let host = match host {
-        "" => "/var/run/docker.sock".to_string(),
-        h if h.starts_with('/') => h.to_string(),
-        h => format!("tcp://{h}"),
+    Ok(Arc::new(crate::leader_swarm::swarm_leadership(&swarm_host(host), name, Duration::from_millis(500))?))
+}
+
+/// Specs and state in the labels of the swarm whose manager is the engine at `host` (as for [`swarm`]).
+#[cfg(feature = "docker")]
+fn swarm_stores(leadership: Arc<dyn Leadership>, host: &str) -> Result<Backends> {
+    use crate::{
+        state_swarm::SwarmStateStore,
+        store_swarm::{SwarmLabels, SwarmStore},
     };
-    Ok(Arc::new(crate::leader_swarm::swarm_leadership(&host, name, Duration::from_secs(1))?))
+    let labels = SwarmLabels::new(&swarm_host(host))?;
+    Ok(Backends {
+        leadership,
+        store: Arc::new(SwarmStore::new(labels.clone())),
+        state: Arc::new(SwarmStateStore::new(labels)),
+    })
+}
+
+/// A swarm store needs the Docker client, which this build lacks.
+#[cfg(not(feature = "docker"))]
+fn swarm_stores(_leadership: Arc<dyn Leadership>, host: &str) -> Result<Backends> {
+    Err(Error::invalid("--store", format!("swarm://{host} needs Docker support: build with --features docker")))
 }
 
 /// Swarm leadership needs the Docker client, which this build lacks.
@@ -211,6 +245,30 @@ mod tests {
     async fn swarm_leadership_needs_the_docker_feature() {
         let err = open("m1", "swarm:///var/run/docker.sock", MEMORY).await.err().map(|e| e.to_string());
         assert!(err.as_deref().is_some_and(|e| e.contains("build with --features docker")), "{err:?}");
+    }
+
+    #[test]
+    fn swarm_hosts() {
+        assert_eq!(swarm_host(""), "/var/run/docker.sock");
+        assert_eq!(swarm_host("/x/docker.sock"), "/x/docker.sock");
+        assert_eq!(swarm_host("10.0.0.1:2375"), "tcp://10.0.0.1:2375");
+    }
+
+    #[cfg(not(feature = "docker"))]
+    #[tokio::test]
+    async fn the_swarm_store_needs_the_docker_feature() {
+        let err = open("m1", ALWAYS, "swarm://").await.err().map(|e| e.to_string());
+        assert!(err.as_deref().is_some_and(|e| e.contains("--store") && e.contains("--features docker")), "{err:?}");
+    }
+
+    #[cfg(feature = "docker")]
+    #[tokio::test]
+    async fn swarm_stores_open_without_reaching_the_engine() {
+        let b = open("m1", ALWAYS, "swarm:///nonexistent/docker.sock").await.expect("backends");
+        let err = b.store.specs().await.expect_err("no engine");
+        assert!(matches!(err, Error::Unavailable(_)) && err.to_string().contains("/nonexistent/docker.sock"), "{err}");
+        let err = b.state.load(&infrakit_spi::group::Id("g".into()), infrakit_spi::store::StateKind::Rollout).await;
+        assert!(matches!(err, Err(Error::Unavailable(_))), "{err:?}");
     }
 
     #[tokio::test]

@@ -3,24 +3,21 @@
 //! layout the group crate's former `FileRolloutStore` used, so existing directories keep working. `<group>` is the
 //! group ID made file-safe; `+` never appears in it, so the two names never meet.
 //!
-//! A document is written to a uniquely named temporary file, fsynced, and renamed over the old one, then the
-//! directory is fsynced: a crash leaves the old document or the new one, never a mix. The file system is reached
+//! A document is written with [`infrakit_spi::fsutil::write_durable`]: a uniquely named temporary file, fsynced,
+//! renamed over the old one, then the directory fsynced: a crash leaves the old document or the new one, never a
+//! mix (and temporary files a crash left are removed when the store opens). The file system is reached
 //! only through `tokio::fs` and `spawn_blocking`, never on the runtime's threads.
 
 use async_trait::async_trait;
 use infrakit_spi::group::Id;
 use infrakit_spi::store::{StateKind, StateStore};
 use infrakit_spi::{gojson, names, Any, Error, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The file state store.
 #[derive(Debug)]
 pub struct FileStateStore {
     dir: PathBuf,
-    /// Numbers the temporary files, so concurrent writes never share one.
-    next_tmp: AtomicU64,
 }
 
 fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -41,7 +38,9 @@ impl FileStateStore {
     pub async fn open(dir: impl Into<PathBuf>) -> Result<FileStateStore> {
         let dir = dir.into();
         tokio::fs::create_dir_all(&dir).await.map_err(|e| fail(&dir, format!("state store: {e}")))?;
-        Ok(FileStateStore { dir, next_tmp: AtomicU64::new(0) })
+        let clean = dir.clone();
+        let _ = tokio::task::spawn_blocking(move || infrakit_spi::fsutil::clean_temps(&clean)).await;
+        Ok(FileStateStore { dir })
     }
 
     /// The directory.
@@ -52,23 +51,6 @@ impl FileStateStore {
     fn path(&self, group: &Id, kind: StateKind) -> PathBuf {
         self.dir.join(file_name(group, kind))
     }
-}
-
-/// Writes `body` to `path` through a temporary file `tmp` in the same directory `dir` (see the module comment).
-fn write_durably(dir: &Path, path: &Path, tmp: &Path, body: &[u8]) -> std::io::Result<()> {
-    let written = std::fs::File::create(tmp).and_then(|mut f| {
-        f.write_all(body)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(tmp, path)) {
-        let _ = std::fs::remove_file(tmp);
-        return Err(e);
-    }
-    sync_dir(dir)
-}
-
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir).and_then(|d| d.sync_all())
 }
 
 /// Runs blocking file-system work off the runtime; a failure names `path`.
@@ -84,15 +66,14 @@ async fn blocking<T: Send + 'static>(
 #[async_trait]
 impl StateStore for FileStateStore {
     async fn save(&self, group: &Id, kind: StateKind, doc: &Any) -> Result<()> {
-        let name = file_name(group, kind);
-        let seq = self.next_tmp.fetch_add(1, Ordering::Relaxed);
-        let tmp = self.dir.join(format!(".{name}.{}.{seq}.tmp", std::process::id()));
         let body = match kind {
             StateKind::Rollout => gojson::indent(doc.as_str(), "  "),
             StateKind::InFlight => doc.as_str().to_string(),
         };
-        let dir = self.dir.clone();
-        blocking(self.path(group, kind), move |path| write_durably(&dir, path, &tmp, body.as_bytes())).await
+        blocking(self.path(group, kind), move |path| {
+            infrakit_spi::fsutil::write_durable_mode(path, body.as_bytes(), 0o644)
+        })
+        .await
     }
 
     async fn load(&self, group: &Id, kind: StateKind) -> Result<Option<Any>> {
@@ -108,7 +89,7 @@ impl StateStore for FileStateStore {
     async fn remove(&self, group: &Id, kind: StateKind) -> Result<()> {
         let dir = self.dir.clone();
         blocking(self.path(group, kind), move |path| match std::fs::remove_file(path) {
-            Ok(()) => sync_dir(&dir),
+            Ok(()) => infrakit_spi::fsutil::sync_dir(&dir),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),
         })

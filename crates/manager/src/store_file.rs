@@ -1,13 +1,13 @@
 //! Group specs in a directory: `<dir>/<group>/<version>.json`, one file per version (a removal is a version whose
-//! spec is `null`), each written to a temporary file, fsynced, and renamed, then the directory fsynced. Nothing
-//! committed is lost by a crash, and the history is kept.
+//! spec is `null`), each written with [`infrakit_spi::fsutil::write_durable`] (a uniquely named temporary file,
+//! fsynced, renamed, the directory fsynced). Nothing committed is lost by a crash, and the history is kept;
+//! temporary files a crash left are removed when the store opens.
 
 use async_trait::async_trait;
 use infrakit_group::clock::{Clock, SystemClock};
 use infrakit_spi::group::{self, Id};
 use infrakit_spi::store::{SpecStore, SpecVersion};
 use infrakit_spi::{Error, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +31,11 @@ impl FileStore {
     pub fn new(dir: impl Into<PathBuf>) -> Result<FileStore> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
+        if let Ok(groups) = std::fs::read_dir(&dir) {
+            groups.flatten().filter(|g| g.file_type().is_ok_and(|t| t.is_dir())).for_each(|g| {
+                infrakit_spi::fsutil::clean_temps(&g.path());
+            });
+        }
         Ok(FileStore { dir: Arc::new(Dir { dir, lock: Mutex::new(()) }) })
     }
 
@@ -77,12 +82,8 @@ impl Dir {
         let version = Self::versions(&dir)?.last().map(|v| v.version + 1).unwrap_or(1);
         let record = SpecVersion { version, time: SystemClock.now(), spec: spec.cloned() };
         let path = dir.join(format!("{version:010}.json"));
-        let tmp = dir.join(format!(".{version:010}.json.tmp"));
         let body = serde_json::to_vec_pretty(&record).map_err(Error::failed)?;
-        let mut f = std::fs::File::create(&tmp).map_err(|e| fail(&tmp, e))?;
-        f.write_all(&body).and_then(|()| f.sync_all()).map_err(|e| fail(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| fail(&path, e))?;
-        std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| fail(&dir, e))?;
+        infrakit_spi::fsutil::write_durable_mode(&path, &body, 0o644).map_err(|e| fail(&path, e))?;
         Ok(version)
     }
 

@@ -17,6 +17,8 @@ pub fn catalog() -> Vec<Builtin> {
     ];
     #[cfg(feature = "docker")]
     all.push(infrakit_instance_docker::BUILTIN);
+    #[cfg(feature = "docker")]
+    all.push(infrakit_flavor_swarm::BUILTIN);
     #[cfg(feature = "etcd")]
     all.push(infrakit_flavor_etcd::BUILTIN);
     all

@@ -33,8 +33,9 @@ pub struct ControllerFlags {
     /// host:port> [default: always; `manager start` needs it].
     #[arg(long)]
     pub leadership: Option<String>,
-    /// Where specs and rollouts are stored: `memory://`, file:///dir (specs with history); with the etcd feature
-    /// also etcd://host:port[,host:port]/<prefix> (writes fenced by the election key) [default: memory://; for
+    /// Where specs and rollouts are stored: `memory://`, file:///dir (specs with history); with the docker feature
+    /// swarm:///var/run/docker.sock (the Docker Swarm's cluster labels, InfraKit v0.5's format); with the etcd
+    /// feature etcd://host:port[,host:port]/<prefix> (writes fenced by the election key) [default: memory://; for
     /// `up`: file://$INFRAKIT_HOME/up/store; `manager start` needs it].
     #[arg(long)]
     pub store: Option<String>,

@@ -3,7 +3,8 @@
 
 use crate::catalog;
 use crate::{NodeError, Result};
-use infrakit_rpc::services::{GroupControlService, ManagerService};
+use infrakit_rpc::server::TcpListen;
+use infrakit_rpc::services::{FlavorQuorumService, FlavorService, GroupControlService, ManagerService, Objects};
 use infrakit_rpc::{Registry, Server, ServerBuilder};
 use infrakit_spi::builtin::{Served, StartArgs};
 use infrakit_spi::group;
@@ -53,8 +54,8 @@ impl Host {
         &self.registry
     }
 
-    /// Starts the built-in `kind` and serves it as `name` (also on TCP at `tcp` when given).
-    pub async fn start(&mut self, kind: &str, name: &str, tcp: Option<String>) -> Result<&Server> {
+    /// Starts the built-in `kind` and serves it as `name` (also on TCP with mutual TLS at `tcp` when given).
+    pub async fn start(&mut self, kind: &str, name: &str, tcp: Option<TcpListen>) -> Result<&Server> {
         let builtin = catalog::find(kind)?;
         let args = StartArgs { name, flags: &self.flags, lookup: self.registry.clone(), home: &self.home };
         let served = (builtin.start)(args).await?;
@@ -62,15 +63,24 @@ impl Host {
     }
 
     /// Registers what a plugin serves under `name` and serves it on its socket.
-    pub async fn serve(&mut self, name: &str, served: Served, tcp: Option<String>) -> Result<&Server> {
+    pub async fn serve(&mut self, name: &str, served: Served, tcp: Option<TcpListen>) -> Result<&Server> {
         let mut builder = ServerBuilder::new(name);
         if let Some(p) = served.instance {
             self.registry.add_instance(name, p.clone());
             builder = builder.instance(p);
         }
+        let mut flavors = served.flavors;
         if let Some(p) = served.flavor {
-            self.registry.add_flavor(name, p.clone());
-            builder = builder.flavor(p);
+            flavors.insert(String::new(), p);
+        }
+        if !flavors.is_empty() {
+            for (kind, p) in &flavors {
+                let full = if kind.is_empty() { name.to_string() } else { format!("{name}/{kind}") };
+                self.registry.add_flavor(&full, p.clone());
+            }
+            builder = builder
+                .service(Arc::new(FlavorService::new(flavors.clone())))
+                .service(Arc::new(FlavorQuorumService(Objects::new(flavors))));
         }
         if let Some(p) = served.group {
             self.registry.add_group(name, p.clone());
@@ -86,8 +96,8 @@ impl Host {
             self.registry.add_metadata(name, p.clone());
             builder = builder.metadata(p);
         }
-        if let Some(addr) = tcp {
-            builder = builder.listen_tcp(addr);
+        if let Some(listen) = tcp {
+            builder = builder.listen_tls(listen);
         }
         let server =
             builder.serve(&self.dir).await.map_err(|source| NodeError::Serve { name: name.to_string(), source })?;

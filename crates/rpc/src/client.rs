@@ -1,5 +1,6 @@
-//! The JSON-RPC client: posts `{"jsonrpc","method","params","id"}` to `/` over a UNIX socket or TCP, reusing
-//! connections (HTTP/1.1 keep-alive).
+//! The JSON-RPC client: posts `{"jsonrpc","method","params","id"}` to `/` over a UNIX socket, TCP with mutual TLS
+//! (`tls://` in a `.listen` file), or plain TCP (`tcp://`, only for InfraKit v0.5 plugins), reusing connections
+//! (HTTP/1.1 keep-alive).
 
 use crate::discovery::Endpoint;
 use bytes::Bytes;
@@ -22,8 +23,12 @@ pub const MAX_RESPONSE_BYTES: usize = 256 << 20;
 pub enum Target {
     /// A UNIX socket path.
     Unix(std::path::PathBuf),
-    /// A TCP `host:port`.
+    /// A plain TCP `host:port` (InfraKit v0.5's `tcp://`): unauthenticated, for Go plugins only; ours serve TCP
+    /// with TLS alone.
     Tcp(String),
+    /// A TCP `host:port` spoken with mutual TLS (`tls://`): the client presents its certificate and trusts only a
+    /// server certificate for that host from the cluster CA ([`crate::tls`]).
+    Tls(String),
 }
 
 impl Target {
@@ -32,6 +37,7 @@ impl Target {
         match e.protocol.as_str() {
             "unix" => Ok(Target::Unix(e.address.clone().into())),
             "tcp" => Ok(Target::Tcp(e.address.clone())),
+            "tls" => Ok(Target::Tls(e.address.clone())),
             other => Err(Error::Unavailable(format!("plugin {}: unsupported protocol {other}", e.name))),
         }
     }
@@ -42,6 +48,7 @@ impl std::fmt::Display for Target {
         match self {
             Target::Unix(p) => write!(f, "unix://{}", p.display()),
             Target::Tcp(a) => write!(f, "tcp://{a}"),
+            Target::Tls(a) => write!(f, "tls://{a}"),
         }
     }
 }
@@ -72,6 +79,7 @@ struct Inner {
     name: String,
     target: Target,
     timeout: Duration,
+    tls: Option<Arc<rustls::ClientConfig>>,
     pool: Mutex<Vec<SendRequest<Full<Bytes>>>>,
 }
 
@@ -81,9 +89,20 @@ impl RpcClient {
         RpcClient::with_timeout(name, target, Duration::from_secs(300))
     }
 
-    /// A client whose calls fail after `timeout`.
+    /// A client whose calls fail after `timeout`. A [`Target::Tls`] uses this node's identity
+    /// ([`crate::tls::default_client_config`]).
     pub fn with_timeout(name: impl Into<String>, target: Target, timeout: Duration) -> RpcClient {
-        RpcClient { inner: Arc::new(Inner { name: name.into(), target, timeout, pool: Mutex::new(Vec::new()) }) }
+        RpcClient::build(name.into(), target, timeout, None)
+    }
+
+    /// A client of a [`Target::Tls`] plugin that uses `tls` (its certificate and trusted CA) rather than this
+    /// node's default identity.
+    pub fn with_tls(name: impl Into<String>, target: Target, tls: Arc<rustls::ClientConfig>) -> RpcClient {
+        RpcClient::build(name.into(), target, Duration::from_secs(300), Some(tls))
+    }
+
+    fn build(name: String, target: Target, timeout: Duration, tls: Option<Arc<rustls::ClientConfig>>) -> RpcClient {
+        RpcClient { inner: Arc::new(Inner { name, target, timeout, tls, pool: Mutex::new(Vec::new()) }) }
     }
 
     /// The plugin's name.
@@ -112,6 +131,24 @@ impl RpcClient {
             Target::Tcp(addr) => {
                 let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| self.unavailable(e))?;
                 let _ = stream.set_nodelay(true);
+                let (sender, conn) = http1::handshake(TokioIo::new(stream)).await.map_err(|e| self.unavailable(e))?;
+                tokio::spawn(conn);
+                Ok(sender)
+            }
+            Target::Tls(addr) => {
+                let config = match &self.inner.tls {
+                    Some(c) => c.clone(),
+                    None => crate::tls::default_client_config()
+                        .await
+                        .map_err(|e| self.unavailable(format!("no TLS client identity: {e}")))?,
+                };
+                let name = crate::tls::server_name(addr).map_err(|e| self.unavailable(e))?;
+                let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| self.unavailable(e))?;
+                let _ = stream.set_nodelay(true);
+                let stream = tokio_rustls::TlsConnector::from(config)
+                    .connect(name, stream)
+                    .await
+                    .map_err(|e| self.unavailable(format!("TLS handshake: {e}")))?;
                 let (sender, conn) = http1::handshake(TokioIo::new(stream)).await.map_err(|e| self.unavailable(e))?;
                 tokio::spawn(conn);
                 Ok(sender)

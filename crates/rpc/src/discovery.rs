@@ -51,13 +51,63 @@ pub fn plugins_dir() -> Result<PathBuf, DiscoveryError> {
     var("HOME").map(|h| h.join(".infrakit").join("plugins")).ok_or(DiscoveryError::NoHome)
 }
 
-/// Creates `dir` (mode 0700) when absent; fails when it is a file.
+/// Why a plugins directory is refused: anyone who can write in it can plant sockets, symlinks and PID files.
+#[derive(Debug, thiserror::Error)]
+pub enum UnsafeDir {
+    /// Another user owns it.
+    #[error(
+        "{dir} is owned by uid {owner}, not by this user (uid {me}): refusing to use a plugins directory another \
+         user controls; chown it or choose another with --plugins-dir"
+    )]
+    Owner {
+        /// The directory.
+        dir: PathBuf,
+        /// Its owner.
+        owner: u32,
+        /// The effective user of this process.
+        me: u32,
+    },
+    /// Its group or others can write in it.
+    #[error(
+        "{dir} has mode {mode:o}: its group or others can write in it (others can write plugin files there); \
+         chmod 700 it or choose another with --plugins-dir"
+    )]
+    Writable {
+        /// The directory.
+        dir: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+}
+
+/// Creates `dir` (mode 0700, parents too) when absent; fails when it is not a directory, when another user owns
+/// it, or when its group or others may write in it (an [`UnsafeDir`] inside the `io::Error`). A symlink to a
+/// directory is judged by that directory.
 pub fn ensure_dir(dir: &Path) -> std::io::Result<()> {
-    match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "exists and is not a directory")),
-        Err(_) => std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir),
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => m,
+        Ok(_) => return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "exists and is not a directory")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+        }
+        Err(e) => return Err(e),
+    };
+    check_dir(dir, &meta).map_err(|e| std::io::Error::new(std::io::ErrorKind::PermissionDenied, e))
+}
+
+/// The ownership and mode checks of [`ensure_dir`].
+fn check_dir(dir: &Path, meta: &std::fs::Metadata) -> Result<(), UnsafeDir> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid(2) has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(UnsafeDir::Owner { dir: dir.to_path_buf(), owner: meta.uid(), me });
     }
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Err(UnsafeDir::Writable { dir: dir.to_path_buf(), mode });
+    }
+    Ok(())
 }
 
 /// Plugin discovery in one directory. It reads the directory on every call, so plugins come and go freely.
@@ -89,7 +139,12 @@ impl Discovery {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(&self.dir).map_err(io)? {
             let Ok(entry) = entry else { continue };
-            let Ok(ft) = entry.file_type() else { continue };
+            let Ok(mut ft) = entry.file_type() else { continue };
+            if ft.is_symlink() {
+                // A link to another directory's socket (or `.listen` file) names that plugin here.
+                let Ok(target) = std::fs::metadata(entry.path()) else { continue };
+                ft = target.file_type();
+            }
             let file_name = entry.file_name().to_string_lossy().into_owned();
             if ft.is_socket() {
                 out.push(Endpoint {

@@ -59,9 +59,42 @@ fn encode(resp: &Response<'_>) -> Vec<u8> {
     out
 }
 
-/// Encodes an error answer.
+/// The most of an error's `data` sent back (1 KiB): a request echoed in an error (as Go's json2 codec does for a
+/// wrong `jsonrpc`) may be as large as the body limit, and must not come back whole.
+pub const MAX_ERROR_DATA: usize = 1024;
+
+/// The most of an error's `message` sent back (8 KiB): messages may quote what the caller sent (a method name, a
+/// field), and a plugin's own error stays readable well within it.
+pub const MAX_ERROR_MESSAGE: usize = 8 * 1024;
+
+/// Encodes an error answer. `data` longer than [`MAX_ERROR_DATA`] becomes a JSON string holding its first bytes
+/// and saying how long it was; a `message` longer than [`MAX_ERROR_MESSAGE`] is cut the same way.
 pub fn error_response(code: i64, message: &str, data: Option<&RawValue>, id: Option<&RawValue>) -> Vec<u8> {
+    let cut_data = data.filter(|d| d.get().len() > MAX_ERROR_DATA).and_then(|d| {
+        let text = format!("{} ... (cut: {} bytes in all)", head(d.get(), MAX_ERROR_DATA), d.get().len());
+        serde_json::value::to_raw_value(&text).ok()
+    });
+    let data = match &cut_data {
+        Some(cut) => Some(cut.as_ref()),
+        None => data.filter(|d| d.get().len() <= MAX_ERROR_DATA),
+    };
+    let cut_message;
+    let message = if message.len() > MAX_ERROR_MESSAGE {
+        cut_message = format!("{} ... (cut: {} bytes in all)", head(message, MAX_ERROR_MESSAGE), message.len());
+        &cut_message
+    } else {
+        message
+    };
     encode(&Response { jsonrpc: "2.0", error: ErrorBody { code, message, data }, id })
+}
+
+/// At most the first `max` bytes of `text`, ending on a character boundary.
+fn head(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 impl Router {
@@ -104,8 +137,18 @@ impl Router {
             Err(e) => return Some(error_response(CODE_PARSE, &format!("parse error: {e}"), None, None)),
         };
         let id = req.id.filter(|raw| raw.get() != "null");
+        if id.is_some_and(|id| id.get().len() > MAX_ERROR_DATA) {
+            let msg = format!("id longer than {MAX_ERROR_DATA} bytes: use a number or a short string");
+            return Some(error_response(CODE_INVALID_REQUEST, &msg, None, None));
+        }
         if req.jsonrpc.map(RawValue::get) != Some("\"2.0\"") {
-            let echo = RawValue::from_string(String::from_utf8_lossy(body).into_owned()).ok();
+            // Echoed raw, as Go's json2 codec does (a long one is cut into a string by `error_response`). A short
+            // one serde_json cannot read back as a value (a number beyond f64's range, such as `2E848`: found by
+            // fuzzing) is echoed as a string, or the answer would be unreadable to serde_json clients.
+            let text = String::from_utf8_lossy(body).into_owned();
+            let readable = body.len() > MAX_ERROR_DATA || serde_json::from_slice::<serde_json::Value>(body).is_ok();
+            let echo =
+                if readable { RawValue::from_string(text).ok() } else { serde_json::value::to_raw_value(&text).ok() };
             return Some(error_response(CODE_INVALID_REQUEST, "jsonrpc must be 2.0", echo.as_deref(), id));
         }
         let method = req.method.unwrap_or_default();

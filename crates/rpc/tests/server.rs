@@ -140,7 +140,11 @@ async fn oversized_and_endless_bodies_are_cut_off() {
 
     // Announces 100 bytes, sends 10, then stalls: answered with an error and closed, no hung worker.
     let start = std::time::Instant::now();
-    let r = raw(&sock, b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"").await;
+    let r = raw(
+        &sock,
+        b"POST / HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"",
+    )
+    .await;
     assert!(body_of(&r).contains("request body not received within"), "{r}");
     assert!(start.elapsed() < Duration::from_secs(10));
 
@@ -206,9 +210,14 @@ async fn typed_clients_drive_plugins_through_discovery() {
         .await
         .unwrap();
     let tcp_data = tempfile::tempdir().unwrap();
+    let pki = tempfile::tempdir().unwrap();
+    let ca = infrakit_rpc::tls::issue::Ca::generate(1).unwrap();
+    ca.write_node(pki.path(), &ca.issue("node", &["127.0.0.1".into()], 1).unwrap(), false).unwrap();
+    let identity = infrakit_rpc::tls::TlsFiles::in_dir(pki.path());
+    let tls = identity.server_config().await.unwrap();
     let over_tcp = ServerBuilder::new("instance-tcp")
         .instance(Arc::new(FileInstance::new(tcp_data.path()).unwrap()))
-        .listen_tcp("127.0.0.1:0")
+        .listen_tls(infrakit_rpc::server::TcpListen { addr: "127.0.0.1:0".into(), tls })
         .serve(dir.path())
         .await
         .unwrap();
@@ -249,9 +258,11 @@ async fn typed_clients_drive_plugins_through_discovery() {
     assert!(err.to_string().contains("not found"), "{err}");
     assert!(instance.describe_instances(&Tags::new(), false).await.unwrap().is_empty());
 
-    // The TCP-only view of the third plugin works the same way.
+    // The TCP (mutual TLS) view of the third plugin works the same way.
     let addr = over_tcp.tcp_addr().unwrap();
-    let tcp = InstanceClient(PluginClient::new(RpcClient::new("instance-tcp", Target::Tcp(addr.to_string())), ""));
+    let rpc =
+        RpcClient::with_tls("instance-tcp", Target::Tls(addr.to_string()), identity.client_config().await.unwrap());
+    let tcp = InstanceClient(PluginClient::new(rpc, ""));
     let id = tcp.provision(Spec::default()).await.unwrap();
     assert_eq!(tcp.describe_instances(&Tags::new(), false).await.unwrap()[0].id, id);
 

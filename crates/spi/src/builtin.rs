@@ -11,6 +11,7 @@ use crate::manager::Manager;
 use crate::metadata::Metadata;
 use crate::plugin::Spec;
 use crate::{Any, Error, Result};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
@@ -26,6 +27,9 @@ pub struct Served {
     pub instance: Option<Arc<dyn Instance>>,
     /// `Flavor`.
     pub flavor: Option<Arc<dyn Flavor>>,
+    /// Typed `Flavor` objects by sub-type (InfraKit v0.5's typed plugins): `manager` is reached as
+    /// `<name>/manager`. Served beside `flavor` (the default object), if any.
+    pub flavors: BTreeMap<String, Arc<dyn Flavor>>,
     /// `Group`.
     pub group: Option<Arc<dyn Group>>,
     /// The rollout controls beside `Group` (pause, resume, rollback, status).

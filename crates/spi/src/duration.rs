@@ -4,8 +4,11 @@
 
 use std::time::Duration;
 
-/// The longest duration accepted: 100 years, far above any sane timeout and far below what overflows.
-pub const MAX: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+/// The longest duration accepted: 365 days (`"8760h"`). Every duration here is a timeout, an interval, a grace
+/// period, a start check or a TTL; a year is far beyond any sane one (a rolling update's pause, a long poll), while
+/// a StopGrace or StartCheck of decades would make a Destroy or a Provision hang for good, and values near the
+/// integer limits (`"18446744073709551615000s"`) would overflow the millisecond and nanosecond counts they become.
+pub const MAX: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Parses a Go duration; the error says what is wrong in words.
 pub fn parse(text: &str) -> Result<Duration, String> {
@@ -39,7 +42,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         };
         total += n * seconds;
         if total > MAX.as_secs_f64() {
-            return Err(format!("{s:?} is too long (at most 100 years)"));
+            return Err(format!("{s:?} is too long: a duration is at most 8760h (365 days)"));
         }
         rest = tail;
     }
@@ -70,5 +73,18 @@ mod tests {
         assert!(parse("-1s").unwrap_err().contains("negative"));
         assert!(parse("18446744073709551615000s").unwrap_err().contains("too long"));
         assert!(parse("s").unwrap_err().contains("not a duration"));
+    }
+
+    #[test]
+    fn bounded_at_a_year() {
+        assert_eq!(parse("8760h"), Ok(MAX));
+        assert_eq!(parse("525600m"), Ok(MAX));
+        for long in
+            ["8760h1ms", "8761h", "366h8400h", "17520h", "876000h", "1000000000000000000000000000000000000000000s"]
+        {
+            let e = parse(long).unwrap_err();
+            assert!(e.contains("too long") && e.contains("8760h (365 days)"), "{long}: {e}");
+        }
+        assert!(parse("99999999999999999999999999999999.5ns").is_err());
     }
 }

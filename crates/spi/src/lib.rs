@@ -1,6 +1,6 @@
 //! InfraKit's service provider interface: the wire types (serde that matches the Go JSON exactly), the plugin
 //! traits (`Instance`, `Flavor`, `Group`, `Metadata`), the persistence traits (`store`), the config hash and the
-//! error type. No I/O lives here.
+//! error type. No I/O lives here, except [`fsutil`]: the durable file write every file-backed crate shares.
 
 #[macro_use]
 mod string_id;
@@ -10,6 +10,7 @@ pub mod builtin;
 pub mod duration;
 pub mod error;
 pub mod flavor;
+pub mod fsutil;
 pub mod gojson;
 pub mod group;
 pub mod hash;

@@ -116,6 +116,14 @@ pub enum Error {
         /// Why it failed.
         reason: String,
     },
+    /// The [`SourcePolicy`](crate::SourcePolicy) refused the URL an `include`, `source` or `fetch` asked for.
+    #[error("{pos}: {source}")]
+    Policy {
+        /// Where the call is.
+        pos: Pos,
+        /// Which policy refused what (boxed: errors travel through every frame of a deep render).
+        source: Box<crate::policy::PolicyError>,
+    },
     /// Template calls, includes, nested blocks or parentheses nest deeper than the engine allows.
     #[error("{pos}: {name}: nesting deeper than {limit} levels")]
     TooDeep {
@@ -164,6 +172,7 @@ impl Error {
             | Error::Exec { pos, .. }
             | Error::IncludeLoop { pos, .. }
             | Error::Fetch { pos, .. }
+            | Error::Policy { pos, .. }
             | Error::TooDeep { pos, .. }
             | Error::StepBudget { pos, .. }
             | Error::TimeLimit { pos, .. }

@@ -37,13 +37,21 @@ pub(crate) struct Engine<'e> {
     steps: Cell<u64>,
     /// When the time limit runs out (`None`: no limit).
     deadline: Option<Instant>,
+    /// The root template's own tree for the source policy (its base URL; `None` for `str://` text).
+    tree: Option<crate::url::Url>,
 }
 
 impl<'e> Engine<'e> {
-    /// A render of the template `root` (identity, display name), starting its clock now.
-    pub(crate) fn new(opts: &'e Options, funcs: &'e FuncMap, root: (String, String)) -> Engine<'e> {
+    /// A render of the template `root` (identity, display name) whose own tree is `tree` (see
+    /// [`SourcePolicy`](crate::SourcePolicy)), starting its clock now.
+    pub(crate) fn new(
+        opts: &'e Options,
+        funcs: &'e FuncMap,
+        root: (String, String),
+        tree: Option<crate::url::Url>,
+    ) -> Engine<'e> {
         let deadline = opts.time_limit.and_then(|d| Instant::now().checked_add(d));
-        Engine { opts, funcs, stack: RefCell::new(vec![root]), steps: Cell::new(0), deadline }
+        Engine { opts, funcs, stack: RefCell::new(vec![root]), steps: Cell::new(0), deadline, tree }
     }
 }
 
@@ -431,9 +439,19 @@ impl<'a, 'e> Exec<'a, 'e> {
         self.frame.unit.base.resolve(reference).map_err(|e| self.call_err(site, e))
     }
 
+    /// Refuses `url` when the source policy does not allow it.
+    #[inline(never)]
+    fn permit(&self, site: &Site<'_>, url: &crate::url::Url) -> Result<()> {
+        let opts = self.eng.opts;
+        opts.policy
+            .check(self.eng.tree.as_ref(), url)
+            .map_err(|source| Error::Policy { pos: self.frame.unit.pos(site.pos), source: Box::new(source) })
+    }
+
     /// Fetches the raw text at a reference (`fetch`).
     pub(crate) fn fetch_raw(&self, site: &Site<'_>, reference: &str, headers: &[(String, String)]) -> Result<String> {
         let url = self.resolve(site, reference)?;
+        self.permit(site, &url)?;
         crate::source::load(self.eng.opts.fetcher.as_ref(), &url, headers)
             .map(|l| l.text)
             .map_err(|reason| Error::Fetch { pos: self.frame.unit.pos(site.pos), url: url.to_string(), reason })
@@ -463,6 +481,7 @@ impl<'a, 'e> Exec<'a, 'e> {
         if self.depth + 1 > MAX_DEPTH {
             return Err(Error::TooDeep { pos, name: site.name.to_string(), limit: MAX_DEPTH });
         }
+        self.permit(site, &url)?;
         let opts = self.eng.opts;
         let loaded = crate::source::load(opts.fetcher.as_ref(), &url, headers).map_err(|reason| Error::Fetch {
             pos,

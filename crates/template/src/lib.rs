@@ -6,7 +6,8 @@
 //! urlquery eq ne lt le gt ge`). On top of that, InfraKit v0.5's functions (`var include source fetch
 //! jsonEncode ... metadata`), v0.4.1's (`global def ref to_json from_json`) and the Sprig functions
 //! InfraKit's examples use. Templates come from `file://`, `http://`, `str://` URLs or plain paths through
-//! a [`Fetcher`], so tests can use a [`MemoryFetcher`].
+//! a [`Fetcher`], so tests can use a [`MemoryFetcher`]. What nested templates may read is bounded by a
+//! [`SourcePolicy`]: their own directory tree and the directories the operator allows; HTTP only when allowed.
 //!
 //! ```
 //! use infrakit_template::{Options, Template};
@@ -32,6 +33,7 @@ mod http;
 mod lex;
 mod options;
 mod parse;
+mod policy;
 mod scope;
 mod source;
 mod template;
@@ -42,6 +44,7 @@ mod value;
 pub use error::{Error, Pos, Result};
 pub use exec::MAX_DEPTH;
 pub use options::{Func, MetadataResolver, Options};
+pub use policy::{PolicyError, SourcePolicy};
 pub use serde_json::Value;
 pub use source::{DefaultFetcher, Fetcher, MemoryFetcher};
 pub use template::Template;

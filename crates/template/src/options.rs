@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::policy::SourcePolicy;
 use crate::source::{DefaultFetcher, Fetcher};
 
 /// A function callers add to templates (e.g. the group controller's `INSTANCE_LOGICAL_ID`). It gets the
@@ -51,6 +52,9 @@ pub struct Options {
     /// When set, rendering stops with [`Error::Cancelled`](crate::Error::Cancelled) soon after the flag
     /// becomes true (checked as often as the time limit), e.g. because whoever waits for the result went away.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Which files and URLs `include`, `source` and `fetch` may read (see [`SourcePolicy`]). Default:
+    /// [`SourcePolicy::process_default`] (strict unless the program installed another).
+    pub policy: SourcePolicy,
 }
 
 impl Options {
@@ -73,6 +77,7 @@ impl Default for Options {
             max_steps: Options::DEFAULT_MAX_STEPS,
             time_limit: Some(Options::DEFAULT_TIME_LIMIT),
             cancel: None,
+            policy: SourcePolicy::process_default(),
         }
     }
 }
@@ -89,6 +94,7 @@ impl fmt::Debug for Options {
             .field("max_steps", &self.max_steps)
             .field("time_limit", &self.time_limit)
             .field("cancel", &self.cancel.is_some())
+            .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
 }

@@ -29,7 +29,9 @@ impl fmt::Debug for Template {
 
 impl Template {
     /// Loads and parses the template at `url`: `file://`, `http://`, `str://<text>`, or a plain path (relative
-    /// to the current directory). The fetcher in `options` does the loading.
+    /// to the current directory). The fetcher in `options` does the loading. The URL itself is the caller's
+    /// choice (check one from untrusted input with [`SourcePolicy::check`](crate::SourcePolicy::check)); what
+    /// the template includes, sources and fetches is bounded by `options.policy`.
     pub fn from_url(url: &str, options: &Options) -> Result<Template> {
         let parsed = Url::from_input(url).map_err(|reason| Error::Load { url: url.to_string(), reason })?;
         let loaded = crate::source::load(options.fetcher.as_ref(), &parsed, &[])
@@ -39,7 +41,8 @@ impl Template {
 
     /// Parses `text` as if it had been loaded from `url` (which names it in errors and is the base of
     /// relative `include`s; a plain path is relative to the current directory). `url` may be just `str://`
-    /// for text with no file behind it (relative includes then resolve against the current directory).
+    /// for text with no file behind it (relative includes then resolve against the current directory, and the
+    /// source policy lets it read only the allowed directories: text has no directory tree of its own).
     pub fn from_text(url: &str, text: &str, options: &Options) -> Result<Template> {
         let mut parsed = Url::from_input(url).map_err(|reason| Error::Load { url: url.to_string(), reason })?;
         let base = if parsed.scheme() == "str" { Url::cwd_base() } else { parsed.clone() };
@@ -87,7 +90,10 @@ impl Template {
     /// Renders with `dot` as `.` and `$`. Every render starts from the options' `vars` and `globals`;
     /// globals set while rendering do not outlive it.
     pub fn render(&self, dot: &Value) -> Result<String> {
-        let engine = Engine::new(&self.options, &self.funcs, (self.unit.url.to_string(), self.unit.name.clone()));
+        // `str://` text has no file behind it, so no directory tree of its own.
+        let tree = (self.unit.url.scheme() != "str").then(|| self.unit.base.clone());
+        let root = (self.unit.url.to_string(), self.unit.name.clone());
+        let engine = Engine::new(&self.options, &self.funcs, root, tree);
         let frame =
             Frame { unit: self.unit.clone(), scope: Scope::root(self.options.initial_globals()), root: dot.clone() };
         render_frame(&engine, &frame, 0)

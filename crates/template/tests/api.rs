@@ -6,7 +6,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use infrakit_template::{Error, Fetcher, MemoryFetcher, MetadataResolver, Options, Template, Url, Value, MAX_DEPTH};
+use infrakit_template::{
+    Error, Fetcher, MemoryFetcher, MetadataResolver, Options, SourcePolicy, Template, Url, Value, MAX_DEPTH,
+};
 use serde_json::json;
 
 fn render(text: &str, dot: Value) -> Result<String, Error> {
@@ -65,10 +67,18 @@ fn files_on_disk_with_relative_includes() {
 
 #[test]
 fn str_templates_resolve_relative_to_the_current_directory() {
-    // `cargo test` runs in the crate's directory.
-    let out = render("{{ include \"tests/fixtures/outer.ikt\" }}", Value::Null).unwrap();
-    assert_eq!(out, "hello fixture!");
-    let t = Template::from_url("str://{{ include \"tests/fixtures/hello.ikt\" 1 }}", &Options::default()).unwrap();
+    // `cargo test` runs in the crate's directory. `str://` text has no directory of its own: the source policy
+    // lets it read only the directories allowed.
+    let cwd = std::env::current_dir().unwrap();
+    let opts =
+        Options { policy: SourcePolicy { allow_dirs: vec![cwd], ..SourcePolicy::default() }, ..Options::default() };
+    let out = Template::from_text("str://", "{{ include \"tests/fixtures/outer.ikt\" }}", &opts)
+        .unwrap()
+        .render(&Value::Null);
+    assert_eq!(out.unwrap(), "hello fixture!");
+    let refused = render("{{ include \"tests/fixtures/outer.ikt\" }}", Value::Null).unwrap_err();
+    assert!(matches!(refused, Error::Policy { .. }), "{refused}");
+    let t = Template::from_url("str://{{ include \"tests/fixtures/hello.ikt\" 1 }}", &opts).unwrap();
     assert_eq!(t.render(&Value::Null).unwrap(), "hello 1");
     let err = render("\n {{ nope }}", Value::Null).unwrap_err().to_string();
     assert!(err.starts_with("str://...:2:5: function \"nope\""), "{err}");

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod example;
 pub mod fault;
 
 use std::path::{Path, PathBuf};

@@ -98,22 +98,25 @@ impl EtcdFlavor {
             let (clients, m, endpoint) = (self.clients.clone(), *m, props.client_url(*m));
             checks.spawn(async move { (m, clients.member(&endpoint).await.is_ok_and(|v| v.serves)) });
         }
-        let serving: Vec<IpAddr> = tokio::time::timeout(PROBE_LIMIT, async {
-            let mut serving = Vec::new();
+        // The first member that serves settles it: a lost member's address may take the whole limit to time out.
+        let serving = tokio::time::timeout(PROBE_LIMIT, async {
             while let Some(joined) = checks.join_next().await {
                 if let Ok((m, true)) = joined {
-                    serving.push(m);
+                    return Some(m);
                 }
             }
-            serving
+            None
         })
         .await
-        .unwrap_or_default();
-        if serving.is_empty() {
-            return true;
+        .ok()
+        .flatten();
+        match serving {
+            Some(m) => {
+                self.saw_serve([m]);
+                false
+            }
+            None => true,
         }
-        self.saw_serve(serving);
-        false
     }
 }
 

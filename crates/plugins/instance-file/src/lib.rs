@@ -1,6 +1,9 @@
 //! `instance-file`: each instance is a JSON file in a directory, in the same format as InfraKit's example plugin
-//! (`{"ID","LogicalID","Tags","Spec"}`, one token per line). Files are written atomically (temporary file, then
-//! rename), so a crash never leaves a half-written instance.
+//! (`{"ID","LogicalID","Tags","Spec"}`, one token per line). Files are written durably and atomically
+//! ([`infrakit_spi::fsutil::write_durable`]: a uniquely named temporary file, fsynced, renamed, the directory
+//! fsynced), so a crash never leaves a half-written instance; leftover temporary files are removed at start.
+//! Only regular files are read, never through a symlink, and at most [`MAX_FILE_BYTES`] of each: a FIFO, a
+//! device or a huge file planted in the directory cannot hang or exhaust the plugin.
 
 mod builtin;
 pub use builtin::{FileFlags, BUILTIN};
@@ -14,6 +17,33 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::watch;
+
+/// The largest instance file read (1 MiB); larger ones are skipped in listings and an error when asked for.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads `path` if it is a regular file of at most [`MAX_FILE_BYTES`]: opened with `O_NOFOLLOW` (a symlink is
+/// refused) and `O_NONBLOCK` (opening a FIFO does not wait for a writer), then checked with `fstat`.
+fn read_regular(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} bytes: larger than the {MAX_FILE_BYTES} an instance file may hold", meta.len()),
+        ));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES).read_to_string(&mut text)?;
+    Ok(text)
+}
 
 /// The stored record of one instance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,6 +73,7 @@ impl FileInstance {
         let dir = dir.into();
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::failed(format!("instance directory {}: {e}", dir.display())))?;
+        infrakit_spi::fsutil::clean_temps(&dir);
         Ok(FileInstance { dir, watcher: Arc::default(), lock: Arc::default() })
     }
 
@@ -68,7 +99,7 @@ impl FileInstance {
                 let mut buffer = [0u8; 4096];
                 loop {
                     let Ok(events) = inotify.read_events_blocking(&mut buffer) else { return };
-                    // Our own temporary files (".<id>.tmp") are not instances.
+                    // Our own temporary files (hidden: ".<id>.<pid>.<n>.ik-tmp") are not instances.
                     let relevant =
                         events.into_iter().any(|e| e.name.is_none_or(|n| !n.to_string_lossy().starts_with('.')));
                     if relevant {
@@ -96,14 +127,13 @@ impl FileInstance {
     fn write(&self, record: &InstanceFile) -> Result<()> {
         let path = self.path_of(&record.id)?;
         let body = gojson::to_vec_indent(record, "", "").map_err(Error::failed)?;
-        let tmp = self.dir.join(format!(".{}.{:x}.tmp", record.id, rand::random::<u64>()));
-        std::fs::write(&tmp, body).map_err(|e| Error::failed(format!("{}: {e}", tmp.display())))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
+        infrakit_spi::fsutil::write_durable_mode(&path, &body, 0o644)
+            .map_err(|e| Error::failed(format!("{}: {e}", path.display())))
     }
 
     fn read(&self, id: &Id) -> Result<InstanceFile> {
         let path = self.path_of(id)?;
-        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+        let text = read_regular(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
             _ => Error::failed(format!("{}: {e}", path.display())),
         })?;
@@ -120,8 +150,12 @@ impl FileInstance {
             if name.starts_with('.') {
                 continue;
             }
-            // Files that vanish or do not decode are skipped, as in InfraKit's plugin.
-            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+            // Only regular files (the entry's own type: a symlink is not followed); files that vanish, are too
+            // large or do not decode are skipped, as in InfraKit's plugin.
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let Ok(text) = read_regular(&entry.path()) else { continue };
             if let Ok(record) = serde_json::from_str::<InstanceFile>(&text) {
                 out.push(record);
             }

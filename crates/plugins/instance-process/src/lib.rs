@@ -1,18 +1,20 @@
-//! `instance-process`: each instance is a supervised process group on this machine, started from the instance's
-//! Init script (rendered by the flavor) or from `Properties.Cmd`. It behaves like a small, honest IaaS:
+//! `instance-process`: each instance is a supervised, contained process tree on this machine, started from the
+//! instance's Init script (rendered by the flavor) or from `Properties.Cmd`. It behaves like a small, honest IaaS:
 //!
 //! - identity and tags persist in a state directory, so listings are right after the plugin restarts, and running
-//!   instances are re-adopted (each runs in its own process group and outlives the plugin);
+//!   instances are re-adopted (each runs in its own process group and cgroup, and outlives the plugin);
 //! - a logical ID is an address (by default a loopback address, 127.0.0.0/8) the process is told to bind, held by
 //!   at most one live instance;
 //! - attachments are volumes: directories under the state directory, created on first use, held by one live
 //!   instance at a time, kept when it dies and handed to its replacement;
 //! - an exit is seen at once (the child's exit, or a pidfd for re-adopted processes) and pushed to the controller;
-//! - `Destroy` stops the process group: SIGTERM, a grace period, SIGKILL.
+//! - `Destroy` stops the instance: SIGTERM, a grace period, SIGKILL, to every process of its cgroup (see
+//!   [`cgroup`](crate::cgroup): cgroup v2 where this plugin may create cgroups, else its process group).
 
 mod builtin;
 pub use builtin::{ProcessFlags, BUILTIN};
 
+mod cgroup;
 mod netns;
 mod procs;
 mod state;
@@ -106,6 +108,8 @@ struct Inner {
     /// Held while an instance that is gone is cleaned up (its group killed, its namespace deleted): the exit watcher
     /// and `Destroy` both clean up, and whichever comes second returns only once the first is done.
     cleanup: Mutex<()>,
+    /// The cgroup v2 hierarchy instances are contained in; `None`: process groups only (see [`cgroup`]).
+    cgroups: Option<cgroup::Cgroups>,
 }
 
 /// A process this plugin started but has no record of.
@@ -132,6 +136,10 @@ impl Inner {
                     &r.log,
                     &format!("[infrakit] instance {} (pid {}) died while the plugin was away\n", r.id, r.pid),
                 );
+                // Whatever it left behind in its cgroup goes with it.
+                if let Some(cg) = &r.cgroup {
+                    cgroup::kill_and_remove(Path::new(cg), Duration::from_secs(5));
+                }
                 self.store.remove(&r.id);
             }
         }
@@ -140,8 +148,12 @@ impl Inner {
         for (pid, id) in procs::find_marked(MARKER, &marker) {
             let known =
                 adopted.get(&Id(id.clone())).is_some_and(|r| r.pid == pid || procs::start_ticks(pid) == Some(r.ticks));
-            // A child of an adopted instance's shell carries the marker too.
-            let in_group = adopted.values().any(|r| procs::stat(pid).map(|s| s.pgid) == Some(r.pid));
+            // A child of an adopted instance's shell carries the marker too: in its process group, or (having left
+            // it) in its cgroup.
+            let cg = cgroup::of(pid);
+            let in_group = adopted.values().any(|r| {
+                procs::stat(pid).map(|s| s.pgid) == Some(r.pid) || (cg.is_some() && self.relative_cgroup(r) == cg)
+            });
             if let (false, false, Some(ticks)) = (known, in_group, procs::start_ticks(pid)) {
                 orphans.push(Orphan { pid, id, ticks });
             }
@@ -151,6 +163,12 @@ impl Inner {
 
     fn push(&self) {
         self.changes.send_modify(|n| *n += 1);
+    }
+
+    /// A record's cgroup as `/proc/<pid>/cgroup` names it.
+    fn relative_cgroup(&self, r: &ProcessRecord) -> Option<String> {
+        let cgroups = self.cgroups.as_ref()?;
+        cgroups.relative(Path::new(r.cgroup.as_ref()?))
     }
 
     /// [`Inner::exited`] on the blocking pool (it may tear a namespace down, which runs commands).
@@ -168,8 +186,11 @@ impl Inner {
             _ => None,
         };
         if let Some(r) = removed {
-            // The instance is its process group: whatever the leader left behind goes with it.
+            // The instance is its process group and its cgroup: whatever the leader left behind goes with it.
             procs::signal_group(pid, libc::SIGKILL);
+            if let Some(cg) = &r.cgroup {
+                cgroup::kill_and_remove(Path::new(cg), Duration::from_secs(10));
+            }
             if let Some(ns) = &r.netns {
                 netns::teardown(ns);
             }
@@ -204,19 +225,37 @@ impl ProcessInstance {
         let state = state.into();
         let netns = matches!(network, Network::Netns { .. });
         // Probing `ip` and creating the state directory block: off the runtime.
-        let store = off_runtime(move || {
+        let (store, cgroups) = off_runtime(move || {
             if netns {
                 netns::check_available()?;
             }
-            StateDir::open(state)
+            let cgroups = cgroup::Cgroups::detect()
+                .map_err(|why| {
+                    tracing::warn!(
+                        "instances are process groups, not cgroups ({why}): a process that calls setsid can outlive Destroy"
+                    )
+                })
+                .ok();
+            Ok((StateDir::open(state)?, cgroups))
         })
         .await?;
         let (changes, _) = watch::channel(0);
-        let inner =
-            Arc::new(Inner { network, store, live: Mutex::new(BTreeMap::new()), changes, cleanup: Mutex::new(()) });
+        let live = Mutex::new(BTreeMap::new());
+        let inner = Arc::new(Inner { network, store, live, changes, cleanup: Mutex::new(()), cgroups });
         let plugin = ProcessInstance { inner };
         plugin.adopt().await;
         Ok(plugin)
+    }
+
+    /// Whether instances can be contained in cgroups on this machine (cgroup v2 mounted and this process allowed to
+    /// create cgroups in it); without, they are process groups (blocking: reads `/proc`, may create a directory).
+    pub fn containment_available() -> bool {
+        cgroup::Cgroups::detect().is_ok()
+    }
+
+    /// Whether this plugin contains its instances in cgroups.
+    pub fn contained(&self) -> bool {
+        self.inner.cgroups.is_some()
     }
 
     /// The state directory.
@@ -236,6 +275,9 @@ impl ProcessInstance {
         for Orphan { pid, id, ticks } in orphans {
             tracing::warn!(pid, instance = %id, "stopping an orphan: a process this plugin started but has no record of");
             procs::stop(pid, ticks, Duration::from_secs(2)).await;
+            if let Some(dir) = self.inner.cgroups.as_ref().map(|c| c.path(&id)) {
+                let _ = off_runtime(move || Ok(cgroup::kill_and_remove(&dir, Duration::from_secs(5)))).await;
+            }
             if let Network::Netns { .. } = self.inner.network {
                 netns::teardown_off_runtime(netns::names(&id).0).await;
             }
@@ -321,18 +363,31 @@ impl ProcessInstance {
             Some(lid) => address_of(lid, &self.inner.network)?,
             None => None,
         };
+        // Contained: the shell enters the instance's cgroup before it runs the command (see `cgroup::wrap`).
+        if let Some(cgroups) = &self.inner.cgroups {
+            rec.cgroup = Some(cgroups.create(&rec.id.0).map_err(Error::failed)?.to_string_lossy().into_owned());
+        }
+        let shell: Vec<String> = match &rec.cgroup {
+            Some(dir) => {
+                let (script, procs) = cgroup::wrap(Path::new(dir));
+                vec!["-c".into(), script, procs, command.clone()]
+            }
+            None => vec!["-c".into(), command.clone()],
+        };
         let mut cmd = match (&self.inner.network, address) {
             (Network::Netns { bridge, prefix }, Some(ip)) => {
                 let (bridge, prefix, id, address) = (bridge.clone(), *prefix, rec.id.0.clone(), ip.to_string());
                 let ns = off_runtime(move || netns::setup(&bridge, prefix, &id, &address)).await?;
-                let mut c = tokio::process::Command::new("ip");
-                c.args(["netns", "exec", &ns, "/bin/sh", "-c", &command]);
+                // `nsenter --net` only switches the network namespace; `ip netns exec` also remounts /sys, which
+                // breaks programs such as dockerd that read cgroups there.
+                let mut c = tokio::process::Command::new("nsenter");
+                c.arg(format!("--net={}", netns::path(&ns).display())).args(["--", "/bin/sh"]).args(&shell);
                 rec.netns = Some(ns);
                 c
             }
             _ => {
                 let mut c = tokio::process::Command::new("/bin/sh");
-                c.arg("-c").arg(&command);
+                c.args(&shell);
                 c
             }
         };
@@ -379,6 +434,9 @@ impl ProcessInstance {
             Err(e) => {
                 if let Some(ns) = rec.netns.take() {
                     netns::teardown_off_runtime(ns).await;
+                }
+                if let Some(dir) = rec.cgroup.take() {
+                    let _ = std::fs::remove_dir(dir);
                 }
                 return Err(Error::failed(format!("cannot start /bin/sh: {e}")));
             }
@@ -435,6 +493,9 @@ impl Instance for ProcessInstance {
         if let Ok(status) = tokio::time::timeout(check, child.wait()).await {
             // The shell is gone; whatever it started in the background goes too, so nothing keeps the address.
             procs::signal_group(rec.pid, libc::SIGKILL);
+            if let Some(dir) = rec.cgroup.clone() {
+                off_runtime(move || Ok(cgroup::kill_and_remove(Path::new(&dir), Duration::from_secs(10)))).await?;
+            }
             self.release(&id);
             self.inner.store.remove(&id);
             if let Some(ns) = rec.netns.clone() {
@@ -481,6 +542,14 @@ impl Instance for ProcessInstance {
         let rec = rec.ok_or_else(|| Error::NotFound(format!("instance {id} not found")))?;
         let props = ProcessProperties::parse(rec.spec.properties.as_ref()).unwrap_or_default();
         let grace = duration("StopGrace", &props.stop_grace, 5_000).unwrap_or(Duration::from_secs(5));
+        if let Some(dir) = rec.cgroup.clone() {
+            // Every process of the instance gets the SIGTERM, not only those still in its process group.
+            off_runtime(move || {
+                cgroup::signal(Path::new(&dir), libc::SIGTERM);
+                Ok(())
+            })
+            .await?;
+        }
         procs::stop(rec.pid, rec.ticks, grace).await;
         if procs::alive(rec.pid, rec.ticks) {
             // Still there after SIGKILL: keep it (and its address and volume) and let the destroy be retried.
@@ -502,7 +571,7 @@ impl Instance for ProcessInstance {
                 Some(Any::from_value(&serde_json::json!({
                     "Pid": r.pid, "Log": r.log, "Volumes": r.volumes, "Started": r.started_ms,
                     "Address": r.logical_id.as_ref().and_then(|l| address_of(l, &self.inner.network).ok().flatten()).map(|a| a.to_string()),
-                    "Netns": r.netns,
+                    "Netns": r.netns, "Cgroup": r.cgroup,
                 }))?)
             } else {
                 None

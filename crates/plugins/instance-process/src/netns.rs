@@ -77,6 +77,7 @@ pub fn setup(bridge: &str, prefix: u8, id: &str, address: &str) -> Result<String
         vec!["link".into(), "set".into(), peer.clone(), "netns".into(), ns.clone()],
         vec!["-n".into(), ns.clone(), "link".into(), "set".into(), "lo".into(), "up".into()],
         vec!["-n".into(), ns.clone(), "link".into(), "set".into(), peer.clone(), "name".into(), "eth0".into()],
+        vec!["-n".into(), ns.clone(), "link".into(), "set".into(), "eth0".into(), "address".into(), mac(address)],
         vec![
             "-n".into(),
             ns.clone(),
@@ -96,6 +97,19 @@ pub fn setup(bridge: &str, prefix: u8, id: &str, address: &str) -> Result<String
         }
     }
     Ok(ns)
+}
+
+/// The namespace's MAC address, derived from its IPv4 address: `02:1b:` (locally administered, unicast) and the
+/// address's four bytes. A pet replaced at the same address keeps its MAC, so its peers' ARP caches stay right and
+/// traffic to it resumes at once instead of after the stale entries expire.
+pub fn mac(address: &str) -> String {
+    let b = address.parse::<std::net::Ipv4Addr>().map(|a| a.octets()).unwrap_or_default();
+    format!("02:1b:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3])
+}
+
+/// The path of a named namespace (`ip netns` keeps them in /var/run/netns).
+pub fn path(ns: &str) -> std::path::PathBuf {
+    std::path::Path::new(NETNS_DIR).join(ns)
 }
 
 /// Lets traffic between instances cross the bridge when the host filters bridged traffic through iptables (Docker,
@@ -160,7 +174,7 @@ fn delete(ns: &str) -> Result<()> {
 }
 
 fn namespace_exists(ns: &str) -> bool {
-    std::path::Path::new(NETNS_DIR).join(ns).exists()
+    path(ns).exists()
 }
 
 fn link_exists(name: &str) -> bool {

@@ -1,4 +1,5 @@
-//! The process plugin's state directory: one JSON record per live instance (written atomically), logs, volumes.
+//! The process plugin's state directory: one JSON record per live instance (written durably and atomically, with
+//! unique temporary names), logs, volumes.
 
 use infrakit_spi::instance::{Id, LogicalId, Spec, Tags};
 use infrakit_spi::nullable::null_as_default;
@@ -36,6 +37,9 @@ pub struct ProcessRecord {
     /// Its network namespace, in netns mode.
     #[serde(rename = "Netns", default, skip_serializing_if = "Option::is_none")]
     pub netns: Option<String>,
+    /// Its cgroup (a directory under the cgroup v2 mount), when it is contained in one.
+    #[serde(rename = "Cgroup", default, skip_serializing_if = "Option::is_none")]
+    pub cgroup: Option<String>,
     /// True until its start check passed: not listed yet.
     #[serde(skip)]
     pub starting: bool,
@@ -59,6 +63,7 @@ impl ProcessRecord {
             volumes: Vec::new(),
             log: log.to_string_lossy().into_owned(),
             netns: None,
+            cgroup: None,
             starting: true,
         }
     }
@@ -84,6 +89,8 @@ impl StateDir {
         std::fs::write(&probe, b"ok").map_err(|e| failed(&dir, format!("state directory is not writable: {e}")))?;
         let _ = std::fs::remove_file(&probe);
         let dir = dir.canonicalize().map_err(|e| failed(&dir, e))?;
+        infrakit_spi::fsutil::clean_temps(&dir.join("instances"));
+        infrakit_spi::fsutil::clean_temps(&dir.join("init"));
         Ok(StateDir { dir })
     }
 
@@ -107,17 +114,15 @@ impl StateDir {
     /// Saves the Init script of an instance that runs another command; returns its path.
     pub fn write_init(&self, id: &Id, init: &str) -> Result<PathBuf> {
         let p = self.dir.join("init").join(format!("{id}.sh"));
-        std::fs::write(&p, init).map_err(|e| failed(&p, e))?;
+        infrakit_spi::fsutil::write_durable(&p, init.as_bytes()).map_err(|e| failed(&p, e))?;
         Ok(p)
     }
 
-    /// Saves a record atomically.
+    /// Saves a record durably and atomically ([`infrakit_spi::fsutil::write_durable`]).
     pub fn save(&self, r: &ProcessRecord) -> Result<()> {
         let path = self.dir.join("instances").join(format!("{}.json", r.id));
-        let tmp = self.dir.join("instances").join(format!(".{}.{:x}.tmp", r.id, rand::random::<u32>()));
         let body = gojson::to_vec_indent(r, "", "  ").map_err(Error::failed)?;
-        std::fs::write(&tmp, body).map_err(|e| failed(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| failed(&path, e))
+        infrakit_spi::fsutil::write_durable(&path, &body).map_err(|e| failed(&path, e))
     }
 
     /// Forgets a record (its log and volumes stay).

@@ -1,4 +1,4 @@
-//! Accepting connections (UNIX socket or TCP) and serving HTTP/1.1 on each until the server stops.
+//! Accepting connections (UNIX socket, or TCP with mutual TLS) and serving HTTP/1.1 on each until the server stops.
 
 use super::handle::{handle, Ctx};
 use super::DRAIN;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
 /// A listening socket.
 pub(super) trait Listener: Send + 'static {
@@ -39,12 +40,22 @@ impl Listener for TcpListener {
 }
 
 /// Serves every connection `listener` accepts until `stop`, then waits (at most [`DRAIN`]) for them to finish.
-pub(super) async fn accept<L: Listener>(listener: L, ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
+/// With `tls`, each connection must first complete a TLS handshake (with a client certificate the acceptor's
+/// verifier trusts) within the header timeout; one that does not is closed without an answer.
+pub(super) async fn accept<L: Listener>(
+    listener: L,
+    ctx: Arc<Ctx>,
+    mut stop: watch::Receiver<bool>,
+    tls: Option<TlsAcceptor>,
+) {
     let mut conns = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.next() => match accepted {
-                Ok(stream) => { conns.spawn(serve_conn(stream, ctx.clone(), stop.clone())); }
+                Ok(stream) => match &tls {
+                    None => { conns.spawn(serve_conn(stream, ctx.clone(), stop.clone())); }
+                    Some(acceptor) => { conns.spawn(serve_tls(acceptor.clone(), stream, ctx.clone(), stop.clone())); }
+                },
                 Err(e) => { tracing::warn!(error = %e, "accept failed"); tokio::time::sleep(Duration::from_millis(50)).await; }
             },
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
@@ -54,6 +65,18 @@ pub(super) async fn accept<L: Listener>(listener: L, ctx: Arc<Ctx>, mut stop: wa
     let all = async { while conns.join_next().await.is_some() {} };
     if tokio::time::timeout(DRAIN, all).await.is_err() {
         tracing::warn!("requests still running after {DRAIN:?}; closing their connections");
+    }
+}
+
+/// The TLS handshake (done in the connection's own task, so a slow client holds up no one), then HTTP.
+async fn serve_tls<S>(acceptor: TlsAcceptor, stream: S, ctx: Arc<Ctx>, stop: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    match tokio::time::timeout(ctx.limits.header_timeout, acceptor.accept(stream)).await {
+        Ok(Ok(tls)) => serve_conn(tls, ctx, stop).await,
+        Ok(Err(e)) => tracing::info!(error = %e, "TLS connection refused"),
+        Err(_) => tracing::info!("TLS handshake not completed within {:?}", ctx.limits.header_timeout),
     }
 }
 

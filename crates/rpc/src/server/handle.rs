@@ -1,5 +1,8 @@
 //! One HTTP request: `POST /` is JSON-RPC, `GET /info/api.json` describes the plugin, `GET /events` streams a
-//! topic; any other path goes to the added routes.
+//! topic; any other path goes to the added routes. Before any of that, a request with an untrusted `Origin` is
+//! refused (403), and JSON-RPC needs `Content-Type: application/json` (415 otherwise, a missing header included):
+//! together they keep a web page from driving a plugin through a browser, which can send neither without the
+//! server's consent.
 
 use super::Limits;
 use crate::dispatch::{error_response, Router, CODE_INVALID_REQUEST};
@@ -19,10 +22,21 @@ pub(super) struct Ctx {
     pub router: Router,
     pub info: Bytes,
     pub limits: Limits,
+    /// The `Origin` values answered (all others are refused).
+    pub origins: Vec<String>,
 }
 
 /// Answers one request.
 pub(super) async fn handle(req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
+    if let Some(origin) = untrusted_origin(&req, &ctx.origins) {
+        return text(
+            StatusCode::FORBIDDEN,
+            format!(
+                "request refused: Origin {origin:?} is not trusted (a plugin answers requests without an Origin \
+                 header, as every InfraKit client sends them, and only from origins it was told to trust)\n"
+            ),
+        );
+    }
     match (req.method(), req.uri().path()) {
         (&Method::GET, "/info/api.json") => json(ctx.info.clone(), false),
         (&Method::GET, "/events") => stream_response(req.uri().query().unwrap_or(""), &ctx.topics, ctx.stop.clone()),
@@ -47,8 +61,17 @@ async fn rpc(req: Request<Incoming>, ctx: &Ctx) -> Response<Body> {
     if req.method() != Method::POST {
         return text(StatusCode::METHOD_NOT_ALLOWED, format!("rpc: POST method required, received {}", req.method()));
     }
-    if let Err(ct) = content_type_ok(&req) {
-        return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("rpc: unrecognized Content-Type: {ct}"));
+    match content_type(&req) {
+        ContentType::Json => {}
+        ContentType::Missing => {
+            return text(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "rpc: Content-Type: application/json required, and the request had no Content-Type".to_string(),
+            )
+        }
+        ContentType::Other(ct) => {
+            return text(StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("rpc: unrecognized Content-Type: {ct}"))
+        }
     }
     let body = match read_body(req.into_body(), &ctx.limits).await {
         Ok(body) => body,
@@ -82,17 +105,33 @@ fn json(body: Bytes, close: bool) -> Response<Body> {
     resp
 }
 
-fn content_type_ok(req: &Request<Incoming>) -> Result<(), String> {
-    match req.headers().get(header::CONTENT_TYPE) {
-        None => Ok(()),
-        Some(v) => {
-            let text = v.to_str().unwrap_or("");
-            let media = text.split(';').next().unwrap_or("").trim();
-            if media.eq_ignore_ascii_case("application/json") {
-                Ok(())
-            } else {
-                Err(text.to_string())
-            }
-        }
+/// What a request's `Content-Type` says.
+enum ContentType {
+    /// `application/json` (any case, parameters after `;` ignored), as Go's `http.Post(url, "application/json", ..)`.
+    Json,
+    /// No header.
+    Missing,
+    /// Anything else, as sent.
+    Other(String),
+}
+
+fn content_type(req: &Request<Incoming>) -> ContentType {
+    let Some(v) = req.headers().get(header::CONTENT_TYPE) else { return ContentType::Missing };
+    let text = String::from_utf8_lossy(v.as_bytes());
+    let media = text.split(';').next().unwrap_or("").trim();
+    if media.eq_ignore_ascii_case("application/json") {
+        ContentType::Json
+    } else {
+        ContentType::Other(text.chars().take(200).collect())
     }
+}
+
+/// The first `Origin` header of `req` that is not in `trusted`, if any (cut to 200 characters).
+fn untrusted_origin(req: &Request<Incoming>, trusted: &[String]) -> Option<String> {
+    req.headers()
+        .get_all(header::ORIGIN)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()))
+        .find(|o| !trusted.iter().any(|t| t == o))
+        .map(|o| o.chars().take(200).collect())
 }

@@ -1,5 +1,10 @@
-//! The plugin server: HTTP/1.1 on a UNIX socket (and optionally TCP): `POST /` for JSON-RPC, `GET /info/api.json`,
-//! `GET /events?topic=<t>` for event topics, and any routes added with [`ServerBuilder::route`].
+//! The plugin server: HTTP/1.1 on a UNIX socket (and optionally TCP, with mutual TLS only): `POST /` for JSON-RPC,
+//! `GET /info/api.json`, `GET /events?topic=<t>` for event topics, and any routes added with
+//! [`ServerBuilder::route`].
+//!
+//! Every listener answers JSON-RPC only as a `POST` with `Content-Type: application/json` (what InfraKit v0.5's Go
+//! client sends), and refuses any request carrying an `Origin` header that was not trusted with
+//! [`ServerBuilder::trust_origin`]: a web page cannot drive a plugin through a browser.
 //!
 //! Start-up writes `<dir>/<name>` (the socket, mode 0600) and `<dir>/<name>.pid`; a socket left behind by a crashed
 //! plugin is detected (nobody answers on it) and replaced; shutting down removes both files.
@@ -57,6 +62,16 @@ impl Default for Limits {
     }
 }
 
+/// A TCP listener: where it binds, and the mutual-TLS configuration it requires of every client (for example
+/// from [`crate::tls::TlsFiles::server_config`]).
+#[derive(Clone)]
+pub struct TcpListen {
+    /// `host:port` to bind, such as `127.0.0.1:24864`, `10.0.0.1:24864` or `0.0.0.0:24864`.
+    pub addr: String,
+    /// The server's certificate and the CA its clients' certificates must chain to.
+    pub tls: Arc<rustls::ServerConfig>,
+}
+
 /// A plugin server being configured.
 pub struct ServerBuilder {
     name: String,
@@ -64,7 +79,8 @@ pub struct ServerBuilder {
     topics: Topics,
     routes: Routes,
     limits: Limits,
-    tcp: Option<String>,
+    tcp: Option<TcpListen>,
+    origins: Vec<String>,
 }
 
 impl ServerBuilder {
@@ -77,6 +93,7 @@ impl ServerBuilder {
             routes: Routes::default(),
             limits: Limits::default(),
             tcp: None,
+            origins: Vec::new(),
         }
     }
 
@@ -136,9 +153,17 @@ impl ServerBuilder {
         self
     }
 
-    /// Also listens on TCP at `addr` (for example `127.0.0.1:24864`), announced in `<name>.listen`.
-    pub fn listen_tcp(mut self, addr: impl Into<String>) -> ServerBuilder {
-        self.tcp = Some(addr.into());
+    /// Also listens on TCP with mutual TLS, announced as `tls://<host:port>` in `<name>.listen` (a wildcard address
+    /// announced as loopback). A client without a certificate from the configured CA gets no answer at all.
+    pub fn listen_tls(mut self, listen: TcpListen) -> ServerBuilder {
+        self.tcp = Some(listen);
+        self
+    }
+
+    /// Answers requests whose `Origin` header is exactly `origin` (such as `https://console.example:8443`);
+    /// requests with any other `Origin` are refused with HTTP 403, and requests without one are answered.
+    pub fn trust_origin(mut self, origin: impl Into<String>) -> ServerBuilder {
+        self.origins.push(origin.into());
         self
     }
 
@@ -168,19 +193,37 @@ impl ServerBuilder {
             router,
             info,
             limits: self.limits,
+            origins: self.origins,
         });
         let mut tasks = Vec::new();
         let mut tcp_addr = None;
-        if let Some(addr) = self.tcp {
+        if let Some(TcpListen { addr, tls }) = self.tcp {
             let tcp = TcpListener::bind(&addr).await.map_err(io_err(Path::new(&addr))).map_err(cleanup)?;
             let local = tcp.local_addr().map_err(io_err(Path::new(&addr))).map_err(cleanup)?;
-            std::fs::write(&files.listen, format!("tcp://{local}")).map_err(io_err(&files.listen)).map_err(cleanup)?;
+            if !local.ip().is_loopback() {
+                tracing::warn!(plugin = %self.name, address = %local,
+                    "listening on a non-loopback address: every host that reaches it and holds a certificate \
+                     from the cluster CA can drive this plugin");
+            }
+            files.write_listen(&format!("tls://{}", announced(local))).map_err(cleanup)?;
             tcp_addr = Some(local);
-            tasks.push(tokio::spawn(accept::accept(tcp, ctx.clone(), stop_rx.clone())));
+            let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+            tasks.push(tokio::spawn(accept::accept(tcp, ctx.clone(), stop_rx.clone(), Some(acceptor))));
         }
-        tasks.push(tokio::spawn(accept::accept(listener, ctx, stop_rx)));
+        tasks.push(tokio::spawn(accept::accept(listener, ctx, stop_rx, None)));
         tracing::info!(plugin = %self.name, socket = %files.socket.display(), "plugin listening");
         Ok(Server { name: self.name, files, tcp_addr, stop: stop_tx, tasks })
+    }
+}
+
+/// The address a `.listen` file announces for a listener bound at `local`: a wildcard address is reached locally
+/// through loopback.
+fn announced(local: std::net::SocketAddr) -> std::net::SocketAddr {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, local.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, local.port()).into(),
+        _ => local,
     }
 }
 

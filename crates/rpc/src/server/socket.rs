@@ -1,16 +1,28 @@
 //! The files a server owns in the plugins directory: the socket (mode 0600), `<name>.pid` and `<name>.listen`.
+//!
+//! The PID and listen files are written with [`infrakit_spi::fsutil::write_durable_mode`]: a temporary file
+//! created exclusively (a symlink planted in the directory is never followed) and renamed into place. The server
+//! remembers which files it made (device and inode) and, shutting down, removes only those: a plugin that has
+//! since taken the name keeps its files.
 
 use super::error::{io_err, ServeError};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio::net::UnixListener;
 
-/// The paths of a plugin's files.
+/// The paths of a plugin's files, and the identity (device, inode) of those this server made.
 pub(super) struct Files {
     pub socket: PathBuf,
     pub pid: PathBuf,
     pub listen: PathBuf,
+    made: Mutex<Vec<(PathBuf, (u64, u64))>>,
+}
+
+/// The device and inode of the file at `path` itself (not a symlink's target).
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::symlink_metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 impl Files {
@@ -20,13 +32,34 @@ impl Files {
             socket: dir.join(name),
             pid: dir.join(format!("{name}.pid")),
             listen: dir.join(format!("{name}.listen")),
+            made: Mutex::new(Vec::new()),
         }
     }
 
-    /// Removes them all (those that exist).
+    /// Remembers that this server made the file now at `path`.
+    fn made(&self, path: &Path) {
+        if let (Some(id), Ok(mut made)) = (identity(path), self.made.lock()) {
+            made.push((path.to_path_buf(), id));
+        }
+    }
+
+    /// Writes `<name>.listen` (never through a symlink) and remembers it.
+    pub fn write_listen(&self, url: &str) -> Result<(), ServeError> {
+        infrakit_spi::fsutil::write_durable_mode(&self.listen, url.as_bytes(), 0o644).map_err(io_err(&self.listen))?;
+        self.made(&self.listen);
+        Ok(())
+    }
+
+    /// Removes the files this server made that are still the ones it made (another plugin may have taken the name
+    /// since).
     pub fn remove(&self) {
-        for f in [&self.socket, &self.pid, &self.listen] {
-            let _ = std::fs::remove_file(f);
+        let made = self.made.lock().map(|mut m| std::mem::take(&mut *m)).unwrap_or_default();
+        for (path, id) in made {
+            if identity(&path) == Some(id) {
+                let _ = std::fs::remove_file(&path);
+            } else {
+                tracing::info!(file = %path.display(), "not removing a file another plugin has since written");
+            }
         }
     }
 }
@@ -37,6 +70,7 @@ pub(super) async fn bind(dir: &Path, name: &str, files: &Files) -> Result<UnixLi
     remove_stale_socket(name, &files.socket).await?;
     // Files a crashed run left beside its socket would make discovery list a dead endpoint.
     let _ = std::fs::remove_file(&files.listen);
+    infrakit_spi::fsutil::clean_temps(dir);
     // Bind under a private name, restrict it to the owner, then move it into place: the socket is never reachable
     // with wider permissions, whatever the umask.
     let tmp = dir.join(format!(".{name}.{}.sock", std::process::id()));
@@ -44,11 +78,15 @@ pub(super) async fn bind(dir: &Path, name: &str, files: &Files) -> Result<UnixLi
     let listener = UnixListener::bind(&tmp).map_err(io_err(&tmp))?;
     let placed = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
         .and_then(|()| std::fs::rename(&tmp, &files.socket))
-        .and_then(|()| std::fs::write(&files.pid, std::process::id().to_string()));
+        .map(|()| files.made(&files.socket))
+        .and_then(|()| {
+            let pid = std::process::id().to_string();
+            infrakit_spi::fsutil::write_durable_mode(&files.pid, pid.as_bytes(), 0o644)
+        })
+        .map(|()| files.made(&files.pid));
     if let Err(e) = placed {
-        for f in [&tmp, &files.socket, &files.pid] {
-            let _ = std::fs::remove_file(f);
-        }
+        let _ = std::fs::remove_file(&tmp);
+        files.remove();
         return Err(io_err(&files.socket)(e));
     }
     Ok(listener)
