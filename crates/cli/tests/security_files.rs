@@ -25,9 +25,12 @@ fn pid_files_do_not_follow_symlinks_and_the_directory_is_private() {
     std::os::unix::fs::symlink(&victim, plugins.join("flavor-vanilla.pid")).unwrap();
     let mut daemon = start_plugins(&plugins, &["flavor-vanilla"]);
     wait_for_sockets(&plugins, &["flavor-vanilla"]);
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the PID file write followed a symlink");
+    // The PID file is written just after the socket is placed: wait for it.
     let pid_file = plugins.join("flavor-vanilla.pid");
-    assert!(!std::fs::symlink_metadata(&pid_file).unwrap().file_type().is_symlink());
+    wait_until("the PID file", Duration::from_secs(60), || {
+        std::fs::symlink_metadata(&pid_file).is_ok_and(|m| !m.file_type().is_symlink())
+    });
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious", "the PID file write followed a symlink");
     assert_eq!(std::fs::read_to_string(&pid_file).unwrap().trim(), daemon.pid().to_string());
     assert!(daemon.signal_and_wait("TERM"));
 

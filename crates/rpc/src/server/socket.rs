@@ -2,8 +2,8 @@
 //!
 //! The PID and listen files are written with [`infrakit_spi::fsutil::write_durable_mode`]: a temporary file
 //! created exclusively (a symlink planted in the directory is never followed) and renamed into place. The server
-//! remembers which files it made (device and inode) and, shutting down, removes only those: a plugin that has
-//! since taken the name keeps its files.
+//! remembers which files it made (device, inode and change time: an inode number freed by a removal is soon
+//! reused) and, shutting down, removes only those: a plugin that has since taken the name keeps its files.
 
 use super::error::{io_err, ServeError};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -12,17 +12,22 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::net::UnixListener;
 
-/// The paths of a plugin's files, and the identity (device, inode) of those this server made.
+/// A file's identity: device, inode, and change time (seconds, nanoseconds). The inode alone is not enough: a file
+/// removed behind a plugin's back frees its inode number, and the next file made in the directory (another
+/// plugin's) may get it.
+type Identity = (u64, u64, i64, i64);
+
+/// The paths of a plugin's files, and the identity of those this server made.
 pub(super) struct Files {
     pub socket: PathBuf,
     pub pid: PathBuf,
     pub listen: PathBuf,
-    made: Mutex<Vec<(PathBuf, (u64, u64))>>,
+    made: Mutex<Vec<(PathBuf, Identity)>>,
 }
 
-/// The device and inode of the file at `path` itself (not a symlink's target).
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    std::fs::symlink_metadata(path).ok().map(|m| (m.dev(), m.ino()))
+/// The identity of the file at `path` itself (not a symlink's target).
+fn identity(path: &Path) -> Option<Identity> {
+    std::fs::symlink_metadata(path).ok().map(|m| (m.dev(), m.ino(), m.ctime(), m.ctime_nsec()))
 }
 
 impl Files {
