@@ -10,8 +10,7 @@ use rcgen::{
     BasicConstraints, Certificate, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose, SerialNumber,
 };
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use time::{Duration, OffsetDateTime};
 
@@ -158,8 +157,8 @@ fn make_dir(dir: &Path) -> Result<(), TlsError> {
         .map_err(|source| TlsError::Io { path: dir.to_path_buf(), source })
 }
 
-/// Writes `path` with `mode` through a fresh temporary file (never following a link), synced, then renamed into
-/// place; an existing `path` is an error unless `force`.
+/// Writes `path` with `mode` durably and never through a link ([`infrakit_spi::fsutil::write_durable_mode`]); an
+/// existing `path` is an error unless `force`.
 fn write_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<(), TlsError> {
     let io = |source| TlsError::Io { path: path.to_path_buf(), source };
     if !force && std::fs::symlink_metadata(path).is_ok() {
@@ -168,23 +167,7 @@ fn write_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<(), T
             "already exists (give --force to replace it)",
         )));
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.{}.{:016x}.tmp", std::process::id(), rand::random::<u64>()));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map_err(io)
+    infrakit_spi::fsutil::write_durable_mode(path, bytes, mode).map_err(io)
 }
 
 #[cfg(test)]
