@@ -22,7 +22,7 @@ for _ in $(seq 100); do
 done
 
 echo "== plugins running"
-"$INFRAKIT" plugin ls
+"$INFRAKIT" plugin ls -o table
 echo "== provision an instance prepared by flavor-vanilla"
 "$INFRAKIT" flavor prepare --name flavor-vanilla examples/vanilla.json examples/instance.json --size 1 \
   | "$INFRAKIT" instance provision --name instance-file -

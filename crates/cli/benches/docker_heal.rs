@@ -156,7 +156,7 @@ fn main() {
             running.push(back.2);
         }
         summary(&format!("`docker kill` to the replacement running ({what}), group of 10"), heal);
-        cli(&plugins, &["group", "destroy", g]);
+        cli(&plugins, &["group", "destroy", g, "--yes"]);
     }
     let mut runs = Vec::new();
     for _ in 0..5 {

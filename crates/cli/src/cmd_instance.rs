@@ -1,7 +1,7 @@
 //! `infrakit instance validate|provision|destroy|describe --name <plugin>`.
 
 use crate::input::{parse_tags, read_json};
-use crate::output::{print_json, print_table, Format};
+use crate::output::{emit, print_table, OutputFlag};
 use crate::Context;
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
@@ -54,9 +54,8 @@ enum Sub {
         /// Print only the IDs.
         #[arg(short, long)]
         quiet: bool,
-        /// Output format.
-        #[arg(short, long, value_enum, default_value_t = Format::Json)]
-        output: Format,
+        #[command(flatten)]
+        output: OutputFlag,
     },
 }
 
@@ -86,19 +85,27 @@ pub async fn run(cmd: InstanceCmd, ctx: &Context) -> Result<()> {
             let list = plugin.describe_instances(&tags, properties).await.with_context(|| format!("plugin {name}"))?;
             if quiet {
                 list.iter().for_each(|d| println!("{}", d.id));
-            } else if output == Format::Table {
+                return Ok(());
+            }
+            emit(&list, output.format(), |wide| {
                 let rows: Vec<Vec<String>> = list
                     .iter()
                     .map(|d| {
                         let logical = d.logical_id.as_ref().map(|l| l.0.clone()).unwrap_or_else(|| "-".into());
                         let tags: Vec<String> = d.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                        vec![d.id.0.clone(), logical, tags.join(",")]
+                        let mut row = vec![d.id.0.clone(), logical, tags.join(",")];
+                        if wide {
+                            row.push(d.properties.as_ref().map(|p| p.to_string()).unwrap_or_else(|| "-".into()));
+                        }
+                        row
                     })
                     .collect();
-                print_table(&["ID", "LOGICAL", "TAGS"], &rows);
-            } else {
-                print_json(&list)?;
-            }
+                match wide {
+                    true => print_table(&["ID", "LOGICAL", "TAGS", "PROPERTIES"], &rows),
+                    false => print_table(&["ID", "LOGICAL", "TAGS"], &rows),
+                }
+                Ok(())
+            })?;
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! `infrakit manager start|commit|inspect|leader|history|rollback`.
 
 use crate::cmd_group::Route;
-use crate::output::{print_json, Format};
+use crate::output::{emit, print_fields, print_json, print_table, OutputFlag};
 use crate::Context;
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -34,29 +34,38 @@ Examples (two replicas sharing a leader file and a store):
         /// Built-in plugins to host in this process too (comma-separated), e.g. instance-file,flavor-vanilla.
         #[arg(long, value_delimiter = ',')]
         host: Vec<String>,
+        #[command(flatten)]
+        http: crate::http::HttpFlags,
     },
     /// Commit group specs through the leader (a follower answers with the leader's name).
     #[command(after_help = "Example:\n  infrakit manager commit examples/cattle.json")]
     Commit {
         /// The spec file (JSON or YAML), or -.
         file: String,
-        /// Only say what would happen.
-        #[arg(short, long)]
-        pretend: bool,
+        #[command(flatten)]
+        flags: crate::cmd_group::CommitFlags,
         #[command(flatten)]
         template: crate::cmd_template::TemplateFlags,
     },
     /// Print the stored specs as a list of {"Plugin","Properties"} (re-committable).
     #[command(after_help = "Example:\n  infrakit manager inspect > groups.json")]
-    Inspect,
+    Inspect {
+        #[command(flatten)]
+        output: OutputFlag,
+    },
     /// Who leads.
-    #[command(after_help = "Example:\n  infrakit manager leader")]
-    Leader,
+    #[command(after_help = "Example:\n  infrakit manager leader -o json")]
+    Leader {
+        #[command(flatten)]
+        output: OutputFlag,
+    },
     /// Every stored version of a group's spec.
     #[command(after_help = "Example:\n  infrakit manager history cattle")]
     History {
         /// The group ID.
         id: String,
+        #[command(flatten)]
+        output: OutputFlag,
     },
     /// Commit an earlier stored version of a group's spec (the previous one by default).
     #[command(after_help = "Example:\n  infrakit manager rollback cattle --to 2")]
@@ -73,24 +82,67 @@ Examples (two replicas sharing a leader file and a store):
 pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
     let name = cmd.target.name.as_str();
     match cmd.cmd {
-        Sub::Start { host } => start(ctx, name, &host).await,
-        Sub::Commit { file, pretend, template } => {
-            crate::cmd_group::commit(ctx, name, &file, pretend, Format::Table, &template, Route::AllToName).await
+        Sub::Start { host, http } => start(ctx, name, &host, &http).await,
+        Sub::Commit { file, flags, template } => {
+            crate::cmd_group::commit(ctx, name, &file, flags, &template, Route::AllToName).await
         }
-        Sub::Inspect => {
+        Sub::Inspect { output } => {
             let g = GroupClient(ctx.registry.remote(&Name::new(name))?);
             let specs = g.inspect_groups().await?;
             let list: Vec<serde_json::Value> =
                 specs.iter().map(|s| serde_json::json!({"Plugin": name, "Properties": s})).collect();
-            print_json(&list)
+            // The document is its own human form: indented JSON, ready to edit and commit again.
+            emit(&list, output.format(), |_| print_json(&list))
         }
-        Sub::Leader => {
+        Sub::Leader { output } => {
             let m = ManagerClient(ctx.registry.remote(&Name::new(name))?);
-            print_json(&m.status().await?)
+            let status = m.status().await?;
+            emit(&status, output.format(), |_| {
+                let leader = match (&status.leader, &status.leader_name, &status.unknown) {
+                    (true, _, _) => format!("{} (this replica)", status.name),
+                    (false, Some(l), _) => l.clone(),
+                    (false, None, Some(why)) => format!("unknown: {why}"),
+                    (false, None, None) => "unknown".into(),
+                };
+                let mut fields = vec![("replica", status.name.clone()), ("leader", leader)];
+                if let Some(t) = &status.taking_over {
+                    fields.push(("taking over", t.clone()));
+                }
+                print_fields(&fields);
+                Ok(())
+            })
         }
-        Sub::History { id } => {
+        Sub::History { id, output } => {
             let m = ManagerClient(ctx.registry.remote(&Name::new(name))?);
-            print_json(&m.history(&group::Id(id)).await?)
+            let versions = m.history(&group::Id(id)).await?;
+            let format = output.format();
+            if format.is_human() {
+                let rows: Vec<Vec<String>> = versions
+                    .iter()
+                    .map(|v| {
+                        let what = match &v.spec {
+                            Some(spec) => infrakit_group::config::GroupConfig::parse(spec)
+                                .map(|c| {
+                                    format!("config {}, {} instance(s)", &c.hash[..8.min(c.hash.len())], c.target())
+                                })
+                                .unwrap_or_else(|_| "a spec".into()),
+                            None => "removed".into(),
+                        };
+                        vec![v.version.to_string(), crate::output::human_time(v.time), what]
+                    })
+                    .collect();
+                print_table(&["VERSION", "STORED", "SPEC"], &rows);
+                return Ok(());
+            }
+            // Machines get the wire form plus the time as RFC 3339.
+            let list: Vec<serde_json::Value> = versions
+                .iter()
+                .map(|v| {
+                    serde_json::json!({"Version": v.version, "Time": v.time,
+                        "Stored": crate::output::rfc3339(v.time), "Spec": v.spec})
+                })
+                .collect();
+            emit(&list, format, |_| Ok(()))
         }
         Sub::Rollback { id, to } => {
             let m = ManagerClient(ctx.registry.remote(&Name::new(name))?);
@@ -100,14 +152,20 @@ pub async fn run(cmd: ManagerCmd, ctx: &Context) -> Result<()> {
     }
 }
 
-async fn start(ctx: &Context, name: &str, hosted: &[String]) -> Result<()> {
+async fn start(ctx: &Context, name: &str, hosted: &[String], http: &crate::http::HttpFlags) -> Result<()> {
+    let web = http.bind().await?;
     let mut host = ctx.host();
     for kind in hosted {
         host.start(kind, kind, None).await?;
     }
-    let server = infrakit_node::controller::start_manager(&mut host, name).await?;
+    let observer = crate::http::observer(&web);
+    let (controller, server) = infrakit_node::controller::start_observed_manager(&mut host, name, observer).await?;
     eprintln!("manager {name} listening at {}", server.socket().display());
-    crate::cmd_plugin::wait_for_signal().await?;
+    let web = web.map(|w| w.serve(&controller));
+    let outcome = crate::cmd_plugin::wait_for_signal().await;
+    if let Some(web) = web {
+        web.stop().await;
+    }
     host.shutdown().await;
-    Ok(())
+    outcome
 }

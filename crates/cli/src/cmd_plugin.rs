@@ -1,6 +1,6 @@
 //! `infrakit plugin ls|start|stop`.
 
-use crate::output::{print_json, print_table, Format};
+use crate::output::{emit, print_table, Format, OutputFlag};
 use crate::Context;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
@@ -24,9 +24,8 @@ enum Sub {
         /// Print only the names.
         #[arg(short, long)]
         quiet: bool,
-        /// Output format.
-        #[arg(short, long, value_enum, default_value_t = Format::Table)]
-        output: Format,
+        #[command(flatten)]
+        output: OutputFlag,
     },
     /// Run built-in plugins in the foreground until Ctrl-C or SIGTERM; one process can host several.
     #[command(after_help = "\
@@ -78,7 +77,7 @@ struct Listed {
 /// Runs a `plugin` subcommand.
 pub async fn run(cmd: PluginCmd, ctx: &Context) -> Result<()> {
     match cmd.cmd {
-        Sub::Ls { quiet, output } => ls(ctx, quiet, output).await,
+        Sub::Ls { quiet, output } => ls(ctx, quiet, output.format()).await,
         Sub::Start { names, listen, tls } => start(ctx, &names, listen, &tls).await,
         Sub::Stop { names, all } => stop(ctx, &names, all).await,
     }
@@ -100,23 +99,20 @@ async fn ls(ctx: &Context, quiet: bool, output: Format) -> Result<()> {
         };
         listed.push(Listed { name: e.name, listen: target.to_string(), interfaces, error });
     }
-    match output {
-        Format::Json => print_json(&listed),
-        Format::Table => {
-            let rows: Vec<Vec<String>> = listed
-                .iter()
-                .map(|l| {
-                    let ifaces = match &l.error {
-                        Some(e) => format!("(not answering: {e})"),
-                        None => l.interfaces.join(","),
-                    };
-                    vec![l.name.clone(), ifaces, l.listen.clone()]
-                })
-                .collect();
-            print_table(&["NAME", "INTERFACES", "LISTEN"], &rows);
-            Ok(())
-        }
-    }
+    emit(&listed, output, |_| {
+        let rows: Vec<Vec<String>> = listed
+            .iter()
+            .map(|l| {
+                let ifaces = match &l.error {
+                    Some(e) => format!("(not answering: {e})"),
+                    None => l.interfaces.join(","),
+                };
+                vec![l.name.clone(), ifaces, l.listen.clone()]
+            })
+            .collect();
+        print_table(&["NAME", "INTERFACES", "LISTEN"], &rows);
+        Ok(())
+    })
 }
 
 async fn start(ctx: &Context, names: &[String], listen: Option<String>, tls: &crate::cmd_certs::TlsArgs) -> Result<()> {
@@ -167,6 +163,7 @@ async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
     }
     // One process may host several plugins: signal each process once, then wait for all of its sockets to go.
     let mut by_pid: std::collections::BTreeMap<i32, Vec<String>> = std::collections::BTreeMap::new();
+    let mut absent = Vec::new();
     for name in targets {
         let pid_file = dir.join(format!("{name}.pid"));
         let socket = dir.join(&name);
@@ -180,6 +177,8 @@ async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
                     let _ = std::fs::remove_file(&pid_file);
                     let _ = std::fs::remove_file(&socket);
                     println!("{name} was not running (removed its stale files)");
+                } else {
+                    absent.push(name);
                 }
                 continue;
             }
@@ -226,5 +225,22 @@ async fn stop(ctx: &Context, names: &[String], all: bool) -> Result<()> {
             println!("stopped {name}");
         }
     }
+    if let Some(name) = absent.first() {
+        let which =
+            if absent.len() == 1 { format!("plugin {name} is") } else { format!("plugins {} are", absent.join(", ")) };
+        bail!("{which} not running (no socket in {}){}", dir.display(), not_running_hint(ctx, name));
+    }
     Ok(())
+}
+
+/// The running plugin meant, or that none runs.
+fn not_running_hint(ctx: &Context, name: &str) -> String {
+    let running: Vec<String> =
+        ctx.discovery.list().map(|l| l.into_iter().map(|e| e.name).collect()).unwrap_or_default();
+    let refs: Vec<&str> = running.iter().map(String::as_str).collect();
+    match crate::explain::did_you_mean(name, &refs) {
+        Some(m) => format!("; did you mean {m}?"),
+        None if refs.is_empty() => "; no plugin is running".into(),
+        None => format!("; running: {}", refs.join(", ")),
+    }
 }

@@ -80,15 +80,14 @@ pub fn render(path: &str, flags: &TemplateFlags, ctx: &Context) -> Result<String
     Ok(template.render(&serde_json::Value::Null)?)
 }
 
-/// Reads a spec file, rendering it first when it is a template (it holds `{{`).
-pub fn read_rendered(path: &str, flags: &TemplateFlags, ctx: &Context) -> Result<String> {
-    let raw = read_source(path)?;
+/// The text `raw` read from `path`, rendered first when it is a template (it holds `{{`).
+pub fn render_if_template(path: &str, raw: &str, flags: &TemplateFlags, ctx: &Context) -> Result<String> {
     if !raw.contains("{{") {
-        return Ok(raw);
+        return Ok(raw.to_string());
     }
     let opts = options(flags, ctx)?;
     let url = to_url(if path == "-" { "<stdin>" } else { path })?;
-    let template = Template::from_text(&url, &raw, &opts)?;
+    let template = Template::from_text(&url, raw, &opts)?;
     Ok(template.render(&serde_json::Value::Null)?)
 }
 

@@ -2,7 +2,7 @@
 //! specs name, specs and rollouts in files), a live view until Ctrl-C. `infrakit down`: destroy what `up`'s groups
 //! created, and forget them. The composition itself is `infrakit_node`'s.
 
-use crate::cmd_group::{read_specs, render_status};
+use crate::cmd_group::render_status;
 use crate::Context;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -42,6 +42,8 @@ pub struct UpCmd {
     r#for: Option<Duration>,
     #[command(flatten)]
     template: crate::cmd_template::TemplateFlags,
+    #[command(flatten)]
+    http: crate::http::HttpFlags,
 }
 
 /// `infrakit down`
@@ -58,17 +60,19 @@ pub struct DownCmd {
     #[arg(long)]
     forget: bool,
     #[command(flatten)]
+    yes: crate::cmd_group::YesFlag,
+    #[command(flatten)]
     template: crate::cmd_template::TemplateFlags,
 }
 
 /// The specs in `file` (a template, rendered).
 fn file_specs(file: &str, flags: &crate::cmd_template::TemplateFlags, ctx: &Context) -> Result<Vec<group::Spec>> {
-    Ok(read_specs(file, up::NAME, flags, ctx)?.into_iter().map(|(_, s)| s).collect())
+    Ok(crate::specs::SpecFile::read(file, up::NAME, flags, ctx)?.entries.into_iter().map(|e| e.spec).collect())
 }
 
 /// Runs `infrakit up`.
 pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
-    let flags: ControllerFlags = parse_flags(&ctx.flags)?;
+    let mut flags: ControllerFlags = parse_flags(&ctx.flags)?;
     let given = match cmd.file.as_deref() {
         Some(file) => {
             let specs = file_specs(file, &cmd.template, ctx)?;
@@ -87,8 +91,11 @@ pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
             Vec::new()
         }
     };
+    let web = cmd.http.bind().await?;
+    flags.observer = crate::http::observer(&web);
     let mut host = ctx.host();
     let running = up::start(&mut host, &given, &flags).await?;
+    let web = web.map(|w| w.serve(&running.controller));
     running.reused.iter().for_each(|name| eprintln!("using plugin {name}, already running"));
     running.committed.iter().for_each(|(id, details)| eprintln!("Committed {id}: {details}"));
     running.resumed.iter().for_each(|id| eprintln!("Resuming stored group {id}"));
@@ -97,6 +104,9 @@ pub async fn up(cmd: UpCmd, ctx: &Context) -> Result<()> {
     }
     eprintln!("Ctrl-C stops InfraKit and leaves the instances running.");
     let outcome = view(&running.controller.plugin, cmd.no_view, cmd.r#for).await;
+    if let Some(web) = web {
+        web.stop().await;
+    }
     let left = running.stop().await;
     host.shutdown().await;
     if outcome.is_ok() {
@@ -134,9 +144,12 @@ async fn view(controller: &Arc<GroupPlugin>, no_view: bool, stop_after: Option<D
             text.push_str(&render_status(&snap.status, &snap.members));
             text.push('\n');
         }
+        if text.is_empty() {
+            text.push_str("no groups: every group was destroyed or freed; `infrakit group commit FILE` adds one\n\n");
+        }
         if text != last {
             if live {
-                println!("\x1b[2J\x1b[H{text}(Ctrl-C to stop; instances keep running)");
+                print!("{}", crate::screen::frame(&format!("{text}(Ctrl-C to stop; instances keep running)")));
             } else {
                 println!("{text}");
             }
@@ -180,6 +193,11 @@ pub async fn down(cmd: DownCmd, ctx: &Context) -> Result<()> {
     if specs.is_empty() {
         bail!("nothing to destroy: no spec given, and `infrakit up` stores no group");
     }
+    if !cmd.forget {
+        let ids: Vec<String> = specs.iter().map(|s| s.id.0.clone()).collect();
+        let what = format!("destroy every instance of {} ({})", plural(ids.len(), "group"), ids.join(", "));
+        crate::confirm::confirm(&what, cmd.yes.yes).await?;
+    }
     let mut host = ctx.host();
     let mut failed = Vec::new();
     if host.answers(up::NAME).await && !cmd.forget {
@@ -206,4 +224,13 @@ pub async fn down(cmd: DownCmd, ctx: &Context) -> Result<()> {
         bail!("{}", failed.join("; "));
     }
     Ok(())
+}
+
+/// `n` and `word`, plural when n is not 1: `1 group`, `2 groups`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

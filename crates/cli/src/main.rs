@@ -1,6 +1,8 @@
 //! `infrakit`: the command line of InfraKit for Rust.
 
 mod cmd_certs;
+mod cmd_completion;
+mod cmd_events;
 mod cmd_flavor;
 mod cmd_group;
 mod cmd_instance;
@@ -9,8 +11,17 @@ mod cmd_metadata;
 mod cmd_plugin;
 mod cmd_template;
 mod cmd_up;
+mod confirm;
+mod diff;
+mod explain;
+mod hints;
+mod http;
 mod input;
+mod locate;
 mod output;
+mod screen;
+mod specs;
+mod wait;
 
 use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -83,6 +94,8 @@ enum Command {
     Up(cmd_up::UpCmd),
     /// Destroy the instances of a spec's groups.
     Down(cmd_up::DownCmd),
+    /// Follow what the controller decides and does (the events of `up --http` or `manager start --http`).
+    Events(cmd_events::EventsCmd),
     /// Make a cluster CA (once) and issue node certificates, for plugins reached over TCP with mutual TLS.
     #[command(after_help = "\
 Writes DIR/ca.pem and DIR/ca-key.pem (a new CA, or the one already there) and, for each node, its TLS directory
@@ -95,8 +108,16 @@ A client (here admin) reaches it through a listen file and its own identity:
   echo tls://10.0.0.1:24864 > ~/.infrakit/plugins/group.listen
   INFRAKIT_TLS_DIR=/secure/ca/admin infrakit group ls")]
     Certs(cmd_certs::CertsCmd),
+    /// Print a shell completion script: `source <(infrakit completion bash)`.
+    #[command(after_help = "Examples:\n  source <(infrakit completion bash)\n  \
+                            infrakit completion zsh > \"${fpath[1]}/_infrakit\"\n  \
+                            infrakit completion fish > ~/.config/fish/completions/infrakit.fish")]
+    Completion(cmd_completion::CompletionCmd),
     /// Print the version and the plugin interface versions spoken.
-    Version,
+    Version {
+        #[command(flatten)]
+        output: output::OutputFlag,
+    },
 }
 
 /// What every command needs: where plugins are, and how to reach them.
@@ -154,10 +175,19 @@ fn leaf(matches: &clap::ArgMatches) -> clap::ArgMatches {
     }
 }
 
+/// Colour only on a terminal, and never with `NO_COLOR` set (to anything but empty), as no-color.org asks.
+pub fn colour(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 fn init_logging(level: &str, format: LogFormat) {
+    use std::io::IsTerminal;
     let filter =
         tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colour(std::io::stderr().is_terminal()));
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -193,29 +223,50 @@ async fn run(cli: Cli, flags: clap::ArgMatches) -> Result<()> {
     };
     let registry = Arc::new(Registry::new(Some(discovery.clone())));
     let ctx = Context { discovery, registry, home: infrakit_node::home::default_home(), flags };
-    match cli.command {
-        Command::Plugin(cmd) => cmd_plugin::run(cmd, &ctx).await,
-        Command::Instance(cmd) => cmd_instance::run(cmd, &ctx).await,
-        Command::Flavor(cmd) => cmd_flavor::run(cmd, &ctx).await,
-        Command::Group(cmd) => cmd_group::run(cmd, &ctx).await,
-        Command::Manager(cmd) => cmd_manager::run(cmd, &ctx).await,
-        Command::Metadata(cmd) => cmd_metadata::run(cmd, &ctx).await,
-        Command::Template(cmd) => cmd_template::run(cmd, &ctx),
-        Command::Up(cmd) => cmd_up::up(cmd, &ctx).await,
-        Command::Down(cmd) => cmd_up::down(cmd, &ctx).await,
+    // A plugin that is not there: say which was meant and how to start it, whatever the verb.
+    dispatch(cli.command, &ctx).await.map_err(|e| anyhow::anyhow!(hints::with_plugin_hint(&ctx, format!("{e:#}"))))
+}
+
+async fn dispatch(verb: Command, ctx: &Context) -> Result<()> {
+    match verb {
+        Command::Plugin(cmd) => cmd_plugin::run(cmd, ctx).await,
+        Command::Instance(cmd) => cmd_instance::run(cmd, ctx).await,
+        Command::Flavor(cmd) => cmd_flavor::run(cmd, ctx).await,
+        Command::Group(cmd) => cmd_group::run(cmd, ctx).await,
+        Command::Manager(cmd) => cmd_manager::run(cmd, ctx).await,
+        Command::Metadata(cmd) => cmd_metadata::run(cmd, ctx).await,
+        Command::Template(cmd) => cmd_template::run(cmd, ctx),
+        Command::Up(cmd) => cmd_up::up(cmd, ctx).await,
+        Command::Down(cmd) => cmd_up::down(cmd, ctx).await,
+        Command::Events(cmd) => cmd_events::run(cmd).await,
         Command::Certs(cmd) => cmd_certs::run(cmd).await,
-        Command::Version => {
+        Command::Completion(cmd) => cmd_completion::run(cmd, command()),
+        Command::Version { output } => {
             use infrakit_spi::plugin::versions;
-            println!("infrakit {}", env!("CARGO_PKG_VERSION"));
-            println!(
-                "interfaces: Instance/{} Flavor/{} Group/{} Metadata/{} Manager/{}",
-                versions::INSTANCE,
-                versions::FLAVOR,
-                versions::GROUP,
-                versions::METADATA,
-                versions::MANAGER
-            );
-            Ok(())
+            let interfaces = [
+                ("Instance", versions::INSTANCE),
+                ("Flavor", versions::FLAVOR),
+                ("Group", versions::GROUP),
+                ("Metadata", versions::METADATA),
+                ("Manager", versions::MANAGER),
+            ];
+            #[derive(serde::Serialize)]
+            struct Version {
+                #[serde(rename = "Version")]
+                version: &'static str,
+                #[serde(rename = "Interfaces")]
+                interfaces: Vec<String>,
+            }
+            let value = Version {
+                version: env!("CARGO_PKG_VERSION"),
+                interfaces: interfaces.iter().map(|(n, v)| format!("{n}/{v}")).collect(),
+            };
+            output::emit(&value, output.format(), |_| {
+                println!("infrakit {}", env!("CARGO_PKG_VERSION"));
+                let list: Vec<String> = interfaces.iter().map(|(n, v)| format!("{n}/{v}")).collect();
+                println!("interfaces: {}", list.join(" "));
+                Ok(())
+            })
         }
     }
 }

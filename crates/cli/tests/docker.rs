@@ -46,7 +46,7 @@ fn a_cattle_group_converges_and_heals_a_docker_kill() {
         now.len() == 3 && !now.contains(&victim)
     });
 
-    cli_ok(&plugins, &["group", "destroy", "docker-cattle"], None);
+    cli_ok(&plugins, &["group", "destroy", "docker-cattle", "--yes"], None);
     wait_until("the group's containers removed", LIMIT, || running(engine, "docker-cattle").is_empty());
 }
 
@@ -85,7 +85,7 @@ fn docker_pets_come_back_at_their_address_with_their_volume() {
             .is_ok_and(|h| h.matches("init ran").count() == 2 && h.matches("198.18.0.12/24").count() == 2)
     });
 
-    cli_ok(&plugins, &["group", "destroy", "docker-pets"], None);
+    cli_ok(&plugins, &["group", "destroy", "docker-pets", "--yes"], None);
     wait_until("the pets removed", LIMIT, || running(engine, "docker-pets").is_empty());
     let volumes = engine.docker(&["volume", "ls", "-q"]).unwrap();
     assert!(volumes.contains("docker-pet-12"), "named volumes outlive their containers: {volumes}");
@@ -130,6 +130,6 @@ fn go_v0_5_instance_docker_runs_the_same_spec() {
         let now = running(engine, "go-cattle");
         now.len() == 3 && !now.contains(&victim)
     });
-    cli_ok(&plugins, &["group", "destroy", "go-cattle"], None);
+    cli_ok(&plugins, &["group", "destroy", "go-cattle", "--yes"], None);
     wait_until("the group's containers removed", LIMIT, || running(engine, "go-cattle").is_empty());
 }

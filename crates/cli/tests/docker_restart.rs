@@ -41,5 +41,5 @@ fn the_group_stays_whole_through_an_engine_restart() {
         let now = running(engine, "docker-cattle");
         now.len() == 3 && !now.contains(&victim)
     });
-    cli_ok(&plugins, &["group", "destroy", "docker-cattle"], None);
+    cli_ok(&plugins, &["group", "destroy", "docker-cattle", "--yes"], None);
 }

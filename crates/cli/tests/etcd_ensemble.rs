@@ -141,7 +141,7 @@ impl Drop for Ensemble {
         if let Some(mut d) = self.daemon.take() {
             d.signal_and_wait("INT");
         }
-        let _ = infrakit(self.home.path(), &["down", &self.spec.to_string_lossy()]);
+        let _ = infrakit(self.home.path(), &["down", "--yes", &self.spec.to_string_lossy()]);
     }
 }
 

@@ -69,7 +69,7 @@ fn boot_template_starts_a_cluster() {
         .unwrap();
     assert!(out.status.success());
     let down = Command::new(infrakit_bin())
-        .arg("down")
+        .args(["down", "--yes"])
         .arg(&groups)
         .env("INFRAKIT_HOME", home.path())
         .env_remove("INFRAKIT_PLUGINS_DIR")

@@ -99,7 +99,7 @@ fn changing_the_instance_plugin_rolls_the_instances_across_plugins() {
     old.set_faults(json!({"provision_delay_s": 1}));
     cli_ok(&plugins, &["group", "commit", "-"], Some(&group_spec("m", "old-cloud", json!({"Size": 2}))));
     wait_until("one instance in the old plugin", Duration::from_secs(60), || !old.alive().is_empty());
-    cli_ok(&plugins, &["group", "destroy", "m"], None);
+    cli_ok(&plugins, &["group", "destroy", "m", "--yes"], None);
     assert!(old.alive().is_empty() && new.alive().is_empty(), "old {:?}, new {:?}", old.alive(), new.alive());
 }
 

@@ -67,9 +67,10 @@ fn commit_heal_roll_destroy_across_processes() {
 
     let pretend = cli_ok(&plugins, &["group", "commit", cattle2.to_str().unwrap(), "--pretend"], None);
     assert_eq!(
-        pretend,
-        "Committing cattle would involve: Performing a rolling update on 5 instances, then adding 5 instances to increase the group size to 10\n"
+        pretend.lines().next(),
+        Some("Committing cattle would involve: Performing a rolling update on 5 instances, then adding 5 instances to increase the group size to 10")
     );
+    assert!(pretend.contains("~ Properties.Allocation.Size: 5 -> 10"), "then the fields that change: {pretend}");
     assert_eq!(files(&dir).len(), 5, "pretend changes nothing");
     let plan = cli_ok(&plugins, &["group", "commit", cattle2.to_str().unwrap(), "--pretend", "-o", "json"], None);
     let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
@@ -103,7 +104,7 @@ fn commit_heal_roll_destroy_across_processes() {
     assert_eq!(with_hash(&dir, "jpfedp4sefvncwye5b6yre5qoz2odtnd"), 3, "a scale never rolls");
 
     assert_eq!(cli_ok(&plugins, &["group", "ls", "-q"], None), "cattle\n");
-    assert_eq!(cli_ok(&plugins, &["group", "destroy", "cattle"], None), "Destroyed cattle\n");
+    assert_eq!(cli_ok(&plugins, &["group", "destroy", "cattle", "--yes"], None), "Destroyed cattle\n");
     assert_eq!(files(&dir).len(), 0);
     let out = cli(&plugins, &["group", "describe", "cattle"], None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Group 'cattle' is not being watched"));

@@ -22,7 +22,7 @@ fn python_plugin_is_discovered_and_driven() {
     let _py = Daemon(child);
     wait_for_sockets(&plugins, &["instance-py"]);
 
-    let ls = cli_ok(&plugins, &["plugin", "ls"], None);
+    let ls = cli_ok(&plugins, &["plugin", "ls", "-o", "table"], None);
     assert!(ls.lines().any(|l| l.starts_with("instance-py") && l.contains("Instance/0.5.0")), "{ls}");
 
     let spec = r#"{"Properties":null,"Tags":{"infrakit.group":"py","n":"1"},"Init":"","LogicalID":"10.1.1.1","Attachments":null}"#;

@@ -97,7 +97,7 @@ fn ids(list: &[serde_json::Value]) -> Vec<String> {
 }
 
 fn down(home: &Path, spec: &Path) {
-    down_with(home, &["down", spec.to_str().unwrap()]);
+    down_with(home, &["down", "--yes", spec.to_str().unwrap()]);
 }
 
 fn down_with(home: &Path, args: &[&str]) {
@@ -253,7 +253,7 @@ fn groups_committed_into_up_are_resumed_and_destroyed_with_the_rest() {
     assert_eq!(ids(&describe(home.path())), before, "the same instances, re-adopted");
     up.interrupt();
 
-    down_with(home.path(), &["down"]);
+    down_with(home.path(), &["down", "--yes"]);
     wait_for("every process gone", Duration::from_secs(20), || marked_processes(&state).is_empty());
     let again = Command::new(infrakit_bin())
         .args(["up", "--no-view"])
@@ -263,4 +263,35 @@ fn groups_committed_into_up_are_resumed_and_destroyed_with_the_rest() {
         .unwrap();
     assert!(!again.status.success(), "nothing is left to resume");
     assert!(String::from_utf8_lossy(&again.stderr).contains("no earlier `infrakit up` to resume"));
+}
+
+/// The view follows what another terminal does: after `infrakit down`, it shows no group and no instance that is
+/// gone (issue 20, item 2).
+#[test]
+fn the_view_drops_what_down_destroyed_elsewhere() {
+    let home = tempfile::tempdir().unwrap();
+    let state: PathBuf = home.path().join("instance-process");
+    let up = start_up(home.path(), &workspace().join("examples/up-cattle.yaml"));
+    wait_for("3 workers", Duration::from_secs(20), || describe(home.path()).len() == 3);
+    let gone = ids(&describe(home.path()));
+    // Not on a terminal, `down` needs --yes; it asks the running `up` to destroy.
+    let refused = Command::new(infrakit_bin())
+        .args(["down"])
+        .env("INFRAKIT_HOME", home.path())
+        .env_remove("INFRAKIT_PLUGINS_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success(), "down without --yes off a terminal refuses");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("pass --yes"), "{refused:?}");
+    down_with(home.path(), &["down", "--yes"]);
+    wait_for("every process gone", Duration::from_secs(20), || marked_processes(&state).is_empty());
+    wait_for("the view to drop the group", Duration::from_secs(20), || describe(home.path()).is_empty());
+    std::thread::sleep(Duration::from_millis(500));
+    let out = up.interrupt();
+    let last = out.split("InfraKit stopped").next().unwrap_or("").trim_end();
+    let last_frame = last.rsplit("\n\n").next().unwrap_or(last);
+    assert!(last_frame.contains("no groups"), "the last view shows no group: {last_frame}");
+    assert!(gone.iter().all(|id| !last_frame.contains(id.as_str())), "no instance that is gone: {last_frame}");
+    assert!(out.contains("0 instance(s) of 0 group(s) left running"), "{out}");
 }

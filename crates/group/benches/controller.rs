@@ -20,8 +20,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "support/measure.rs"]
+mod measure;
 #[path = "../tests/common/state.rs"]
 mod state;
+use measure::rss_mib;
 
 /// The file plugin without its inotify push: the controller only sees changes when it polls.
 struct PollOnly(FileInstance);
@@ -114,17 +117,6 @@ fn show(label: &str, d: Option<Duration>) {
         Some(d) => println!("{label:<58} {:>10.1} ms", d.as_secs_f64() * 1000.0),
         None => println!("{label:<58} {:>10}", "timed out"),
     }
-}
-
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
 }
 
 async fn converge(size: u64, label: &str) -> (tempfile::TempDir, Arc<GroupPlugin>) {

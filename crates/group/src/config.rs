@@ -66,8 +66,12 @@ pub fn parse_duration(s: &str) -> std::result::Result<Millis, String> {
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Duration, D::Error> {
         use serde::de::Error as _;
-        let s = String::deserialize(d)?;
-        parse_duration(&s).map(Duration).map_err(D::Error::custom)
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => parse_duration(&s).map(Duration).map_err(D::Error::custom),
+            other => Err(D::Error::custom(format!(
+                "expected a duration such as \"5s\" or \"1m30s\" (a number with a unit), found {other}"
+            ))),
+        }
     }
 }
 

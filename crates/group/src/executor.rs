@@ -35,6 +35,7 @@ pub struct Executor {
     guard: Option<ActGuard>,
     limit: Duration,
     running: JoinSet<()>,
+    observer: crate::observe::Observing,
 }
 
 impl Executor {
@@ -47,6 +48,7 @@ impl Executor {
             guard,
             limit: options.action_timeout,
             running: JoinSet::new(),
+            observer: options.observer.clone(),
         }
     }
 
@@ -54,6 +56,7 @@ impl Executor {
     pub fn send(&mut self, action: Action, to: Target) {
         let (permits, done, stopping, guard, limit) =
             (self.permits.clone(), self.done.clone(), self.stopping.clone(), self.guard.clone(), self.limit);
+        let observer = self.observer.clone();
         self.running.spawn(async move {
             let Ok(_permit) = permits.acquire_owned().await else { return };
             // Checked again once it may run: a replica that lost leadership, or a stopped group, sends nothing.
@@ -61,11 +64,15 @@ impl Executor {
             let outcome = if refused {
                 refusal(&action)
             } else {
+                observer.sending(to.cfg.id(), &action);
+                let started = std::time::Instant::now();
                 let sent = execute(action.clone(), &to.cfg, to.instance.as_ref(), to.flavor.as_ref(), to.desc);
-                match tokio::time::timeout(limit, sent).await {
+                let outcome = match tokio::time::timeout(limit, sent).await {
                     Ok(o) => o,
                     Err(_) => timed_out(&action, limit),
-                }
+                };
+                observer.finished(to.cfg.id(), &action, &outcome, started.elapsed());
+                outcome
             };
             let _ = done.send(outcome);
         });

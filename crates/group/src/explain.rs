@@ -8,17 +8,28 @@ use infrakit_spi::instance::{Description, LogicalId};
 /// Explains committing `new` over `old` (`None` for a new group) given the group's current `members`. CPU-bound
 /// for up to [`crate::dry_run::DRY_RUN_BUDGET`]: async callers use [`explain_off_runtime`].
 pub fn explain(old: Option<&GroupConfig>, new: &GroupConfig, members: &[Description]) -> (String, PlanDiff) {
-    let diff = crate::dry_run::dry_run(old, new, members, crate::dry_run::DRY_RUN_BUDGET);
+    explain_within(old, new, members, crate::dry_run::DRY_RUN_BUDGET)
+}
+
+/// [`explain`] with the dry run cut at `budget` (the rest of the plan is extrapolated).
+pub fn explain_within(
+    old: Option<&GroupConfig>,
+    new: &GroupConfig,
+    members: &[Description],
+    budget: std::time::Duration,
+) -> (String, PlanDiff) {
+    let diff = crate::dry_run::dry_run(old, new, members, budget);
     (describe(old, new, &diff), diff)
 }
 
-/// [`explain`] on the blocking pool.
+/// [`explain_within`] on the blocking pool.
 pub async fn explain_off_runtime(
     old: Option<GroupConfig>,
     new: GroupConfig,
     members: Vec<Description>,
+    budget: std::time::Duration,
 ) -> infrakit_spi::Result<(String, PlanDiff)> {
-    tokio::task::spawn_blocking(move || explain(old.as_ref(), &new, &members))
+    tokio::task::spawn_blocking(move || explain_within(old.as_ref(), &new, &members, budget))
         .await
         .map_err(|e| infrakit_spi::Error::failed(format!("explaining the commit: {e}")))
 }

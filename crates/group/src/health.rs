@@ -6,13 +6,16 @@
 
 use crate::config::GroupConfig;
 use crate::offpass::Inbox;
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
 use infrakit_spi::flavor::{Flavor, Health};
 use infrakit_spi::instance::{Description, Id};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, Semaphore};
-use tokio::task::JoinSet;
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 /// A verdict as it arrives: the instance, its health, and the generation of checks it belongs to.
@@ -27,6 +30,8 @@ pub struct HealthChecks {
     last: HashMap<Id, Instant>,
     /// Verdicts that arrived since the last [`HealthChecks::take_fresh`].
     fresh: HashSet<Id>,
+    /// When [`HealthChecks::check_sweeping`] next looks at every instance (before then, only at new ones).
+    next_sweep: Option<Instant>,
     limit: Arc<Semaphore>,
     timeout: Duration,
     min_interval: Duration,
@@ -44,6 +49,7 @@ impl HealthChecks {
             in_flight: HashMap::new(),
             last: HashMap::new(),
             fresh: HashSet::new(),
+            next_sweep: None,
             limit: Arc::new(Semaphore::new(limit.max(1))),
             timeout,
             min_interval,
@@ -54,12 +60,22 @@ impl HealthChecks {
     /// The latest verdicts for `listing` (`Unknown` where no check has answered yet); what is known of instances
     /// no longer listed is forgotten.
     pub fn verdicts(&mut self, listing: &[Description]) -> BTreeMap<Id, Health> {
+        self.forget_unlisted(listing);
+        listing.iter().filter_map(|d| self.verdicts.get(&d.id).map(|h| (d.id.clone(), *h))).collect()
+    }
+
+    /// The latest verdict about `id`, if a check has answered.
+    pub fn verdict(&self, id: &Id) -> Option<Health> {
+        self.verdicts.get(id).copied()
+    }
+
+    /// Forgets what is known of instances `listing` no longer holds.
+    pub fn forget_unlisted<D: Borrow<Description>>(&mut self, listing: &[D]) {
         if self.last.len() > listing.len() {
-            let listed: HashSet<&Id> = listing.iter().map(|d| &d.id).collect();
+            let listed: HashSet<&Id> = listing.iter().map(|d| &d.borrow().id).collect();
             self.verdicts.retain(|id, _| listed.contains(id));
             self.last.retain(|id, _| listed.contains(id));
         }
-        listing.iter().filter_map(|d| self.verdicts.get(&d.id).map(|h| (d.id.clone(), *h))).collect()
     }
 
     /// The instances whose verdict arrived since the last call (a check, not a remembered verdict).
@@ -67,20 +83,46 @@ impl HealthChecks {
         std::mem::take(&mut self.fresh)
     }
 
+    /// True when the next [`HealthChecks::check_sweeping`] looks at every instance.
+    pub fn sweep_due(&self) -> bool {
+        self.next_sweep.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// [`HealthChecks::check`] of every instance of `all` at most once per minimum interval (a sweep), and of
+    /// only the instances of `new` (first listed just now) in between: a busy group's passes do not each look at
+    /// every instance to find the few whose check is due.
+    pub fn check_sweeping<D>(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, all: &[D], new: &[D])
+    where
+        D: Borrow<Description> + Clone + Send + Sync + 'static,
+    {
+        let now = Instant::now();
+        if self.next_sweep.is_none_or(|t| now >= t) {
+            self.next_sweep = Some(now + self.min_interval);
+            self.check(flavor, cfg, all);
+        } else if !new.is_empty() {
+            self.check(flavor, cfg, new);
+        }
+    }
+
     /// Starts a check of every instance of `listing` that has none under way and was not checked within the
-    /// minimum interval. Returns at once.
-    pub fn check(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[Description]) {
+    /// minimum interval. Returns at once. The checks of one call run in one task (no task per instance), at most
+    /// the group's limit at once across calls.
+    pub fn check<D>(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[D])
+    where
+        D: Borrow<Description> + Clone + Send + Sync + 'static,
+    {
         self.inbox.reap();
         let now = Instant::now();
         let mut batch = Vec::new();
-        for d in listing {
+        for item in listing {
+            let d = item.borrow();
             let due = self.last.get(&d.id).is_none_or(|t| now.duration_since(*t) >= self.min_interval);
             // A check that outlived its timeout by far (its task is gone) does not block the next one.
             let stuck = self.in_flight.get(&d.id).is_some_and(|t| now.duration_since(*t) > self.timeout * 2);
             if due && (stuck || !self.in_flight.contains_key(&d.id)) {
                 self.in_flight.insert(d.id.clone(), now);
                 self.last.insert(d.id.clone(), now);
-                batch.push(d.clone());
+                batch.push(item.clone());
             }
         }
         if batch.is_empty() {
@@ -88,26 +130,32 @@ impl HealthChecks {
         }
         let (flavor, cfg, limit, timeout) = (flavor.clone(), cfg.clone(), self.limit.clone(), self.timeout);
         self.inbox.spawn(|tx, generation| async move {
-            let mut running = JoinSet::new();
-            let mut ids = HashMap::new();
-            for d in batch {
-                let Ok(permit) = limit.clone().acquire_owned().await else { return };
-                let (flavor, cfg, id) = (flavor.clone(), cfg.clone(), d.id.clone());
-                let task = running.spawn(async move {
-                    let _permit = permit;
-                    // A flavor that errs or does not answer in time says nothing: the instance's health is unknown.
-                    match tokio::time::timeout(timeout, flavor.healthy(cfg.flavor.properties.as_ref(), &d)).await {
-                        Ok(Ok(h)) => h,
-                        _ => Health::Unknown,
+            let mut running = FuturesUnordered::new();
+            let mut waiting = batch.into_iter();
+            loop {
+                tokio::select! {
+                    biased;
+                    Some((id, health)) = running.next(), if !running.is_empty() => {
+                        let _ = tx.send((id, health, generation));
                     }
-                });
-                ids.insert(task.id(), id);
-                while let Some(joined) = running.try_join_next_with_id() {
-                    send(&tx, &mut ids, joined, generation);
+                    permit = limit.clone().acquire_owned(), if waiting.len() > 0 => {
+                        let (Ok(permit), Some(d)) = (permit, waiting.next()) else { return };
+                        let (flavor, cfg) = (flavor.clone(), cfg.clone());
+                        running.push(async move {
+                            let _permit = permit;
+                            let d: &Description = d.borrow();
+                            // A flavor that errs, panics or does not answer in time says nothing: the instance's
+                            // health is unknown (and it can be checked again).
+                            let asked = tokio::time::timeout(timeout, flavor.healthy(cfg.flavor.properties.as_ref(), d));
+                            let health = match AssertUnwindSafe(asked).catch_unwind().await {
+                                Ok(Ok(Ok(h))) => h,
+                                _ => Health::Unknown,
+                            };
+                            (d.id.clone(), health)
+                        });
+                    }
+                    else => break,
                 }
-            }
-            while let Some(joined) = running.join_next_with_id().await {
-                send(&tx, &mut ids, joined, generation);
             }
         });
     }
@@ -141,22 +189,7 @@ impl HealthChecks {
         self.in_flight.clear();
         self.last.clear();
         self.fresh.clear();
-    }
-}
-
-fn send(
-    tx: &mpsc::UnboundedSender<Verdict>,
-    ids: &mut HashMap<tokio::task::Id, Id>,
-    joined: Result<(tokio::task::Id, Health), tokio::task::JoinError>,
-    generation: u64,
-) {
-    // A check that panicked says nothing: its instance's health is unknown (and it can be checked again).
-    let (task, health) = match joined {
-        Ok((task, h)) => (task, h),
-        Err(e) => (e.id(), Health::Unknown),
-    };
-    if let Some(id) = ids.remove(&task) {
-        let _ = tx.send((id, health, generation));
+        self.next_sweep = None;
     }
 }
 

@@ -14,11 +14,15 @@ pub mod dry_run;
 pub mod executor;
 pub mod explain;
 pub mod health;
+#[cfg(feature = "memory-instance")]
+pub mod memory;
 pub mod model;
+pub mod observe;
 mod offpass;
 pub mod persisted;
 pub mod plan;
 pub mod plugin;
+mod probe;
 pub mod quorum;
 pub mod reconciler;
 pub mod retired;

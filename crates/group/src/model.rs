@@ -6,12 +6,13 @@ use infrakit_spi::instance::{Attachment, Description, Id, LogicalId};
 use infrakit_spi::plugin::Name;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// An instance of the group as last observed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    /// What the instance plugin said.
-    pub desc: Description,
+    /// What the instance plugin said (shared with the snapshots views read, so a pass does not copy it).
+    pub desc: Arc<Description>,
     /// Health as the flavor last said.
     pub health: Health,
     /// When the controller first saw it.

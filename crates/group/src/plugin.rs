@@ -75,6 +75,7 @@ impl GroupPlugin {
         instance.validate(cfg.instance.properties.as_ref()).await.map_err(|e| {
             Error::invalid("Properties.Instance.Properties", format!("{} rejected them: {e}", cfg.instance.plugin))
         })?;
+        crate::probe::check_prepared(&cfg, flavor.as_ref(), instance.as_ref()).await?;
         Ok(cfg)
     }
 
@@ -177,6 +178,10 @@ impl GroupPlugin {
     }
 }
 
+/// How long a real commit's dry run may take before the rest of its plan is extrapolated (a pretend commit gets
+/// [`crate::dry_run::DRY_RUN_BUDGET`]).
+pub const COMMIT_EXPLAIN_BUDGET: std::time::Duration = std::time::Duration::from_millis(50);
+
 #[async_trait]
 impl Group for GroupPlugin {
     async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<Commit> {
@@ -184,9 +189,16 @@ impl Group for GroupPlugin {
         let cfg = self.validate(&spec).await?;
         let id = cfg.id().clone();
         let existing = self.groups.lock().await.get(&id).map(|s| s.snapshot());
+        // A pretend commit is all about the plan; a real one only reports it, and does not wait long for it.
+        let budget = if pretend { crate::dry_run::DRY_RUN_BUDGET } else { COMMIT_EXPLAIN_BUDGET };
         let (details, diff) = match &existing {
-            Some(snap) => explain_off_runtime(Some(snap.config.clone()), cfg.clone(), snap.members.clone()).await?,
-            None => explain_off_runtime(None, cfg.clone(), self.list_members(&cfg).await.unwrap_or_default()).await?,
+            Some(snap) => {
+                explain_off_runtime(Some(snap.config.clone()), cfg.clone(), snap.descriptions(), budget).await?
+            }
+            None => {
+                let members = self.list_members(&cfg).await.unwrap_or_default();
+                explain_off_runtime(None, cfg.clone(), members, budget).await?
+            }
         };
         let plan = Some(Any::from_value(&diff)?);
         if pretend {
@@ -229,7 +241,7 @@ impl Group for GroupPlugin {
 
     async fn describe_group(&self, id: &Id) -> Result<group::Description> {
         let snap = self.snapshot(id).await?;
-        Ok(group::Description { instances: snap.members.clone(), converged: snap.status.counts.converged })
+        Ok(group::Description { instances: snap.descriptions(), converged: snap.status.counts.converged })
     }
 
     async fn destroy_group(&self, id: &Id) -> Result<()> {

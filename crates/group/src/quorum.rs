@@ -9,6 +9,7 @@ use crate::offpass::Inbox;
 use crate::plan::QuorumState;
 use infrakit_spi::flavor::{Flavor, Quorum};
 use infrakit_spi::instance::{Description, Id};
+use std::borrow::Borrow;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -42,8 +43,8 @@ pub struct QuorumChecks {
     inbox: Inbox<QuorumVerdict>,
 }
 
-fn ids_of(listing: &[Description]) -> Vec<Id> {
-    let mut ids: Vec<Id> = listing.iter().map(|d| d.id.clone()).collect();
+fn ids_of<D: Borrow<Description>>(listing: &[D]) -> Vec<Id> {
+    let mut ids: Vec<Id> = listing.iter().map(|d| d.borrow().id.clone()).collect();
     ids.sort();
     ids.dedup();
     ids
@@ -69,7 +70,7 @@ impl QuorumChecks {
     }
 
     /// What the planner is told for `listing`.
-    pub fn state(&self, listing: &[Description]) -> QuorumState {
+    pub fn state<D: Borrow<Description>>(&self, listing: &[D]) -> QuorumState {
         match self.keeps {
             None if self.failing => QuorumState::Failing,
             None => QuorumState::Unknown,
@@ -89,18 +90,19 @@ impl QuorumChecks {
     /// Starts a check of `listing` unless one of the same instances is under way. The same instances are asked
     /// about at most once per minimum interval: a healthy quorum is then not asked again yet, any other verdict is
     /// asked again once the interval is over (so a pass follows a quorum that heals). Returns at once.
-    pub fn check(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[Description]) {
+    pub fn check<D: Borrow<Description>>(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[D]) {
         self.inbox.reap();
         self.group.clone_from(&cfg.id().0);
         let now = Instant::now();
+        let since = self.last.map(|t| now.saturating_duration_since(t));
+        let recent = since.is_some_and(|d| d < self.min_interval) || self.last.is_some_and(|t| t > now);
+        // A flavor that keeps no quorum is asked again only once the interval is over: no list of IDs is made.
+        if recent && self.keeps == Some(false) {
+            return;
+        }
         let ids = ids_of(listing);
         let same_asked = self.asked.as_ref() == Some(&ids);
         if same_asked && self.in_flight.is_some_and(|until| now < until) {
-            return;
-        }
-        let since = self.last.map(|t| now.saturating_duration_since(t));
-        let recent = since.is_some_and(|d| d < self.min_interval) || self.last.is_some_and(|t| t > now);
-        if recent && self.keeps == Some(false) {
             return;
         }
         let same = self.verdict.as_ref().is_some_and(|(asked, _)| *asked == ids);
@@ -112,7 +114,8 @@ impl QuorumChecks {
         self.asked = Some(ids.clone());
         self.in_flight = Some(now + delay + self.timeout * 2);
         self.last = Some(now + delay);
-        let (flavor, cfg, timeout, listing) = (flavor.clone(), cfg.clone(), self.timeout, listing.to_vec());
+        let listing: Vec<Description> = listing.iter().map(|d| d.borrow().clone()).collect();
+        let (flavor, cfg, timeout) = (flavor.clone(), cfg.clone(), self.timeout);
         self.inbox.spawn(|tx, generation| async move {
             tokio::time::sleep(delay).await;
             let asked = flavor.quorum(cfg.flavor.properties.as_ref(), &listing);
@@ -252,11 +255,11 @@ mod tests {
     async fn a_hanging_check_times_out_as_no_verdict_and_a_plain_flavor_keeps_none() {
         let flavor: Arc<dyn Flavor> = Arc::new(Fake(Ensemble::default()));
         let mut checks = QuorumChecks::new(Duration::from_secs(10), Duration::from_secs(1));
-        checks.check(&flavor, &cfg(), &[]);
+        checks.check::<Description>(&flavor, &cfg(), &[]);
         let v = checks.next().await.expect("answer");
         assert!(v.2.is_err());
         assert!(checks.record_all(v), "no verdict: plan (and ask) again");
-        assert_eq!(checks.state(&[]), QuorumState::Unknown);
+        assert_eq!(checks.state::<Description>(&[]), QuorumState::Unknown);
 
         let plain: Arc<dyn Flavor> = Arc::new(Fake(Plain));
         checks.forget();

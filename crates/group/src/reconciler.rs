@@ -120,6 +120,12 @@ impl Reconciler {
         self.rollout.as_ref()
     }
 
+    /// How many listings have been observed (the number of the latest; a member first seen in it has that
+    /// `first_listing`).
+    pub fn listings(&self) -> u64 {
+        self.listings
+    }
+
     /// Folds a fresh listing (started now) and the flavor's health verdicts into the members.
     pub fn observe(&mut self, now: Millis, listing: Vec<Description>, health: &BTreeMap<Id, Health>) {
         self.observe_listing(now, now, listing, health)
@@ -146,7 +152,21 @@ impl Reconciler {
         now: Millis,
         listing: Vec<Description>,
         health: &BTreeMap<Id, Health>,
-        fresh: Option<&std::collections::HashSet<Id>>,
+        fresh: Option<&HashSet<Id>>,
+    ) {
+        self.observe_with(started, now, listing, &|id: &Id| health.get(id).copied(), fresh)
+    }
+
+    /// [`Reconciler::observe_checked`] with the verdicts looked up through `health` (the supervisor's own map, so
+    /// no copy of it is made per pass). A listed description equal to the one already held is not kept twice: the
+    /// member keeps the shared copy views already read.
+    pub fn observe_with(
+        &mut self,
+        started: Millis,
+        now: Millis,
+        listing: Vec<Description>,
+        health: &dyn Fn(&Id) -> Option<Health>,
+        fresh: Option<&HashSet<Id>>,
     ) {
         // Members are kept sorted by ID; sorting the listing (usually sorted already) lets the two be merged
         // without hashing or copying IDs.
@@ -154,7 +174,9 @@ impl Reconciler {
         let listing_no = self.listings;
         let previous = std::mem::take(&mut self.members);
         let mut listing = listing;
-        listing.sort_by(|a, b| a.id.cmp(&b.id));
+        if !listing.is_sorted_by(|a, b| a.id <= b.id) {
+            listing.sort_by(|a, b| a.id.cmp(&b.id));
+        }
         let mut prev_iter = previous.into_iter().peekable();
         let mut vanished = Vec::new();
         self.members.reserve(listing.len());
@@ -162,22 +184,29 @@ impl Reconciler {
             while prev_iter.peek().is_some_and(|p| p.desc.id < desc.id) {
                 vanished.extend(prev_iter.next());
             }
+            if self.members.last().is_some_and(|m: &Member| m.desc.id == desc.id) {
+                continue; // A provider that lists an instance twice: keep one.
+            }
             let prev = if prev_iter.peek().is_some_and(|p| p.desc.id == desc.id) { prev_iter.next() } else { None };
-            let prev = prev.as_ref();
-            let h = health.get(&desc.id).copied().unwrap_or_default();
-            let first_seen = prev.map(|p| p.first_seen).unwrap_or(now);
-            let first_listing = prev.map(|p| p.first_listing).unwrap_or(listing_no);
+            let h = health(&desc.id).unwrap_or_default();
+            let checked = fresh.is_none_or(|f| f.contains(&desc.id));
+            let (desc, first_seen, first_listing, unhealthy_since, healthy_since, healthy_count) = match prev {
+                Some(p) => {
+                    let desc = if *p.desc == desc { p.desc } else { std::sync::Arc::new(desc) };
+                    (desc, p.first_seen, p.first_listing, p.unhealthy_since, p.healthy_since, p.healthy_count)
+                }
+                None => (std::sync::Arc::new(desc), now, listing_no, None, None, 0),
+            };
             let unhealthy_since = match h {
-                Health::Unhealthy => Some(prev.and_then(|p| p.unhealthy_since).unwrap_or(now)),
+                Health::Unhealthy => Some(unhealthy_since.unwrap_or(now)),
                 _ => None,
             };
             let healthy_since = match h {
-                Health::Healthy => Some(prev.and_then(|p| p.healthy_since).unwrap_or(now)),
+                Health::Healthy => Some(healthy_since.unwrap_or(now)),
                 _ => None,
             };
-            let checked = fresh.is_none_or(|f| f.contains(&desc.id));
             let healthy_count = match h {
-                Health::Healthy => prev.map(|p| p.healthy_count).unwrap_or(0) + u64::from(checked),
+                Health::Healthy => healthy_count + u64::from(checked),
                 _ => 0,
             };
             self.members.push(Member {
@@ -197,12 +226,12 @@ impl Reconciler {
                 self.ledger.died_young(&m, listing_no, now);
             }
         }
-        // A provider that lists an instance twice: keep one.
-        self.members.dedup_by(|a, b| a.desc.id == b.desc.id);
         if !self.ledger.is_empty() {
-            let listed: HashSet<&Id> = self.members.iter().map(|m| m.id()).collect();
+            // Members are sorted and unique: a lookup is a binary search, no set of every ID is built.
+            let members = &self.members;
+            let listed = |id: &Id| members.binary_search_by(|m| m.desc.id.cmp(id)).is_ok();
             let grace = self.listing_grace();
-            self.ledger.observe(&|id: &Id| listed.contains(id), started, now, grace);
+            self.ledger.observe(&listed, started, now, grace);
         }
         if !self.observed {
             // A rollout resumed from the store: the time it spent stored is not a lack of progress.

@@ -6,7 +6,7 @@ use crate::config::GroupConfig;
 pub use crate::executor::execute;
 use crate::executor::{Executor, Target};
 use crate::health::HealthChecks;
-use crate::model::{Action, InFlight, Outcome};
+use crate::model::{Action, InFlight, Member, Outcome};
 use crate::persisted::Persisted;
 use crate::quorum::QuorumChecks;
 use crate::reconciler::Reconciler;
@@ -18,7 +18,7 @@ use infrakit_spi::instance::{Changes, Description, Id, Instance, Tags};
 use infrakit_spi::lookup::PluginLookup;
 use infrakit_spi::status::GroupStatus;
 use infrakit_spi::{Error, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -48,6 +48,8 @@ pub struct Options {
     pub health_interval: Duration,
     /// The largest group accepted (`Allocation.Size`, or the number of `LogicalIDs`); default 100,000.
     pub max_group_size: u64,
+    /// Told what the controller sees, decides and does (metrics, events); default: nobody.
+    pub observer: crate::observe::Observing,
 }
 
 impl Default for Options {
@@ -63,6 +65,7 @@ impl Default for Options {
             max_health_checks: 16,
             health_interval: Duration::from_secs(1),
             max_group_size: 100_000,
+            observer: Default::default(),
         }
     }
 }
@@ -98,10 +101,17 @@ pub struct Snapshot {
     pub config: GroupConfig,
     /// Earlier specs whose instance plugins may still hold instances of the group (after `Instance.Plugin` changed).
     pub retired: Vec<GroupConfig>,
-    /// The instances listed.
-    pub members: Vec<Description>,
+    /// The instances listed, sorted by ID (shared with the controller's members: a snapshot copies no description).
+    pub members: Vec<Arc<Description>>,
     /// What every view shows: counts, rollout, notes, passes, the last error.
     pub status: GroupStatus,
+}
+
+impl Snapshot {
+    /// A copy of the listed descriptions (for an answer that owns them).
+    pub fn descriptions(&self) -> Vec<Description> {
+        self.members.iter().map(|d| (**d).clone()).collect()
+    }
 }
 
 enum Command {
@@ -319,10 +329,12 @@ async fn run(
             }
         }
         if lp.plugins.is_some() {
+            let pass_started = std::time::Instant::now();
             match lp.pass(&mut recon).await {
                 Ok(wake) => {
                     passes += 1;
                     wake_at = wake;
+                    deps.options.observer.pass(&gid, pass_started.elapsed());
                 }
                 Err(e) => {
                     tracing::warn!(group = %gid, error = %e, "reconcile pass failed");
@@ -354,6 +366,7 @@ async fn run(
         let config = recon.config().clone();
         let status =
             GroupStatus { id: config.id().clone(), hash: config.hash.clone(), passes, error, counts: recon.status() };
+        deps.options.observer.status(&status);
         snap_tx.send_replace(Arc::new(Snapshot { config, retired: lp.retired.to_configs(), members, status }));
 
         // Wait for something that calls for a pass: a verdict that did not change the known health does not.
@@ -433,6 +446,12 @@ async fn run(
             next_resync = jittered(&deps.options);
         }
     }
+}
+
+/// The listed description of member `id` (members are sorted by ID).
+fn member_desc(recon: &Reconciler, id: &Id) -> Option<Description> {
+    let members = recon.members();
+    members.binary_search_by(|m| m.id().cmp(id)).ok().map(|i| (*members[i].desc).clone())
 }
 
 /// Sleeps until the clock reads `at` (forever when `None`).
@@ -543,17 +562,39 @@ impl Loop {
         let mut listing = tokio::time::timeout(timeout, instance.describe_instances(&filter, false))
             .await
             .map_err(|_| Error::Unavailable(format!("listing instances of {} timed out", cfg.instance.plugin)))??;
-        self.health.check(&flavor, &cfg, &listing);
+        // The current plugin's instances are health-checked; those of retired plugins, listed after them, are not.
+        let current_plugin = listing.len();
         if !self.retired.is_empty() {
             self.list_retired(recon, &filter, &mut listing).await?;
             recon.set_listing_grace(self.grace());
         }
         self.quorum.check(&flavor, &cfg, &listing);
         recon.set_quorum(self.quorum.state(&listing));
-        let health = self.health.verdicts(&listing);
+        self.health.forget_unlisted(&listing);
         let fresh = self.health.take_fresh();
         let now = deps.clock.now();
-        recon.observe_checked(started, now, listing, &health, Some(&fresh));
+        let checks = &self.health;
+        let current_ids: Option<HashSet<Id>> =
+            (current_plugin < listing.len()).then(|| listing[..current_plugin].iter().map(|d| d.id.clone()).collect());
+        recon.observe_with(started, now, listing, &|id: &Id| checks.verdict(id), Some(&fresh));
+        // Checks start from the members, which share their descriptions: nothing is copied for them. Every member
+        // is looked at once per health interval; in between, only those first listed now.
+        let current = |m: &&Member| current_ids.as_ref().is_none_or(|ids| ids.contains(m.id()));
+        let latest = recon.listings();
+        let new: Vec<Arc<Description>> = recon
+            .members()
+            .iter()
+            .filter(|m| m.first_listing == latest)
+            .filter(current)
+            .map(|m| m.desc.clone())
+            .collect();
+        let sweep_due = self.health.sweep_due();
+        let all: Vec<Arc<Description>> = match sweep_due {
+            true => recon.members().iter().filter(current).map(|m| m.desc.clone()).collect(),
+            false => Vec::new(),
+        };
+        self.health.check_sweeping(&flavor, &cfg, &all, &new);
+        deps.options.observer.listed(cfg.id(), recon.members(), now);
         if deps.guard.as_ref().is_some_and(|may_act| !may_act()) {
             tracing::debug!(group = %cfg.id(), "not acting: leadership not confirmed");
             return Ok(None);
@@ -581,7 +622,6 @@ impl Loop {
                 }
             }
         }
-        let descs: HashMap<&Id, &Description> = recon.members().iter().map(|m| (m.id(), &m.desc)).collect();
         // The plan may have rolled the group back: actions use the config in force now.
         let current = Arc::new(recon.config().clone());
         for action in plan.actions {
@@ -604,7 +644,7 @@ impl Loop {
                 (None, None) => (instance.clone(), flavor.clone(), current.clone()),
             };
             let desc = match &action {
-                Action::Destroy { id, .. } => descs.get(id).map(|d| (*d).clone()),
+                Action::Destroy { id, .. } => member_desc(recon, id),
                 _ => None,
             };
             self.executor.send(action, Target { instance, flavor, cfg, desc });

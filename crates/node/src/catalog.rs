@@ -21,6 +21,8 @@ pub fn catalog() -> Vec<Builtin> {
     all.push(infrakit_flavor_swarm::BUILTIN);
     #[cfg(feature = "etcd")]
     all.push(infrakit_flavor_etcd::BUILTIN);
+    #[cfg(feature = "aws")]
+    all.push(infrakit_instance_aws::BUILTIN);
     all
 }
 

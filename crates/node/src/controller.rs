@@ -49,6 +49,9 @@ pub struct ControllerFlags {
     /// `Size: 100000000` is refused instead of exhausting memory.
     #[arg(long, default_value_t = 100_000)]
     pub max_group_size: u64,
+    /// Told what the controller sees, decides and does (`--http`'s metrics and events); not a flag.
+    #[arg(skip)]
+    pub observer: infrakit_group::observe::Observing,
 }
 
 impl ControllerFlags {
@@ -58,6 +61,7 @@ impl ControllerFlags {
             resync: self.poll_interval,
             max_parallel: self.max_parallel,
             max_group_size: self.max_group_size,
+            observer: self.observer.clone(),
             ..Options::default()
         }
     }
@@ -107,6 +111,8 @@ impl Controller {
     /// Builds a controller on `backends` without starting its replica.
     pub fn build(backends: Backends, lookup: Arc<dyn PluginLookup>, options: Options) -> Unstarted {
         let Backends { leadership, store, state } = backends;
+        // With an observer, every plugin call the controller makes is timed.
+        let lookup = infrakit_group::observe::observed_lookup(lookup, &options.observer);
         let may_act = leadership.clone();
         let guard: ActGuard = Arc::new(move || may_act.may_act());
         // A rollback (automatic or asked for) becomes a new stored version, so the next leader keeps it; the
@@ -149,7 +155,17 @@ impl Controller {
 /// Starts the group controller as manager replica `name` on `host`, with the leadership and store its flags name:
 /// both are required (a replica alone, which always leads and keeps specs in memory, is `plugin start group`).
 pub async fn start_manager<'h>(host: &'h mut Host, name: &str) -> crate::Result<&'h infrakit_rpc::Server> {
-    let flags: ControllerFlags = parse_flags(host.flags())?;
+    Ok(start_observed_manager(host, name, Default::default()).await?.1)
+}
+
+/// [`start_manager`], its controller told to `observer`; returns the controller too (for views of it).
+pub async fn start_observed_manager<'h>(
+    host: &'h mut Host,
+    name: &str,
+    observer: infrakit_group::observe::Observing,
+) -> crate::Result<(Controller, &'h infrakit_rpc::Server)> {
+    let mut flags: ControllerFlags = parse_flags(host.flags())?;
+    flags.observer = observer;
     let (Some(leadership), Some(store)) = (flags.leadership.clone(), flags.store.clone()) else {
         return Err(infrakit_spi::Error::invalid(
             "flags",
@@ -160,7 +176,8 @@ pub async fn start_manager<'h>(host: &'h mut Host, name: &str) -> crate::Result<
     };
     let backends = infrakit_manager::open::open(name, &leadership, &store).await?;
     let controller = Controller::start(backends, host.registry().clone(), flags.options());
-    host.serve(name, controller.served_as_manager(), None).await
+    let server = host.serve(name, controller.served_as_manager(), None).await?;
+    Ok((controller, server))
 }
 
 /// The `group` built-in: a group plugin; also a manager (with the `Manager` interface) when its leadership is not

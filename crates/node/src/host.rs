@@ -65,9 +65,16 @@ impl Host {
     /// Registers what a plugin serves under `name` and serves it on its socket.
     pub async fn serve(&mut self, name: &str, served: Served, tcp: Option<TcpListen>) -> Result<&Server> {
         let mut builder = ServerBuilder::new(name);
+        let mut instances = served.instances;
         if let Some(p) = served.instance {
-            self.registry.add_instance(name, p.clone());
-            builder = builder.instance(p);
+            instances.insert(String::new(), p);
+        }
+        if !instances.is_empty() {
+            for (kind, p) in &instances {
+                let full = if kind.is_empty() { name.to_string() } else { format!("{name}/{kind}") };
+                self.registry.add_instance(&full, p.clone());
+            }
+            builder = builder.instances(instances);
         }
         let mut flavors = served.flavors;
         if let Some(p) = served.flavor {

@@ -45,7 +45,7 @@ async fn every_method_in_every_table_is_dispatched() {
     let plugin = Arc::new(Recorder::default());
     let router = router(&plugin);
     let reached = call_all::<instance::Method>(&router, &plugin).await;
-    let expected = ["validate", "provision", "label", "destroy", "describe_instances", "listing_lag"];
+    let expected = ["validate", "provision", "label", "destroy", "describe_instances", "listing_lag", "validate_spec"];
     assert_eq!(reached, expected.map(|m| format!("instance.{m}")));
     let reached = call_all::<flavor::Method>(&router, &plugin).await;
     assert_eq!(reached, ["validate", "prepare", "healthy", "drain"].map(|m| format!("flavor.{m}")));

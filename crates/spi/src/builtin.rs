@@ -25,6 +25,9 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct Served {
     /// `Instance`.
     pub instance: Option<Arc<dyn Instance>>,
+    /// Typed `Instance` objects by sub-type (InfraKit v0.5's typed plugins): `ec2-instance` is reached as
+    /// `<name>/ec2-instance`. Served beside `instance` (the default object), if any.
+    pub instances: BTreeMap<String, Arc<dyn Instance>>,
     /// `Flavor`.
     pub flavor: Option<Arc<dyn Flavor>>,
     /// Typed `Flavor` objects by sub-type (InfraKit v0.5's typed plugins): `manager` is reached as

@@ -44,16 +44,29 @@ pub fn write_durable(path: &Path, body: &[u8]) -> std::io::Result<()> {
 
 /// [`write_durable`] with the file mode of a newly written file (before the umask).
 pub fn write_durable_mode(path: &Path, body: &[u8], mode: u32) -> std::io::Result<()> {
+    write_replacing(path, body, mode, true)
+}
+
+/// Writes `body` to `path` atomically (readers see the old file or the new one, never a part) through a uniquely
+/// named temporary file and a rename; with `sync`, the file and its directory are fsynced too, so the write also
+/// survives a crash ([`write_durable_mode`]). Without it, a crash may lose the latest writes, never corrupt one.
+pub fn write_replacing(path: &Path, body: &[u8], mode: u32, sync: bool) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let written = std::fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp).and_then(|mut f| {
         f.write_all(body)?;
-        f.sync_all()
+        if sync {
+            f.sync_all()?;
+        }
+        Ok(())
     });
     if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    sync_dir(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+    match sync {
+        true => sync_dir(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))),
+        false => Ok(()),
+    }
 }
 
 /// Fsyncs a directory, so a rename or an unlink in it survives a crash.

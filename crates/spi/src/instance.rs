@@ -102,4 +102,11 @@ pub trait Instance: Send + Sync {
     async fn listing_lag(&self) -> Option<std::time::Duration> {
         None
     }
+
+    /// Checks a spec as a flavor prepared it (its Init included) before any instance is made from it, so that what
+    /// only the whole spec shows (a process with nothing to run) is refused at commit. The default accepts it, as
+    /// do InfraKit v0.5's plugins (an extension, `Instance.ValidateSpec`).
+    async fn validate_spec(&self, _spec: &Spec) -> Result<()> {
+        Ok(())
+    }
 }

@@ -22,6 +22,7 @@ pub mod nullable;
 pub mod plugin;
 pub mod status;
 pub mod store;
+pub mod unknown_fields;
 
 pub use any::Any;
 pub use error::{Error, Result};

@@ -243,6 +243,9 @@ impl<'a, 'e> Exec<'a, 'e> {
     fn range(&mut self, b: &Branch, dot: &Value, out: &mut String) -> Result<Flow> {
         let mark = self.vars.len();
         let v = self.cmds(dot, &b.pipe)?;
+        if let Some(sp) = crate::gotype::special(&v) {
+            return Err(self.exec_err(b.pos, "range", format!("range can't iterate over {}", sp.to_go_string())));
+        }
         // (key, element) pairs, made as the loop goes (so `range 10000000` does not build ten million values).
         let items: Box<dyn Iterator<Item = (Value, Value)>> = match v {
             Value::Array(a) => Box::new(a.into_iter().enumerate().map(|(i, e)| (Value::from(i), e))),
@@ -356,6 +359,13 @@ impl<'a, 'e> Exec<'a, 'e> {
     fn walk(&self, start: &Value, names: &[String], pos: usize) -> Result<Value> {
         let mut cur = start;
         for name in names {
+            if let Some(sp) = crate::gotype::special(cur) {
+                return Err(self.exec_err(
+                    pos,
+                    format!(".{name}"),
+                    format!("can't evaluate field {name} in type {}", sp.type_name()),
+                ));
+            }
             match cur {
                 Value::Object(m) => match m.get(name) {
                     Some(v) => cur = v,
@@ -430,8 +440,32 @@ impl<'a, 'e> Exec<'a, 'e> {
             FuncImpl::Plain(g) => g(&vals).map_err(|m| self.call_err(&site, m)),
             FuncImpl::User(g) => g(&vals).map_err(|m| self.call_err(&site, m)),
             FuncImpl::Ctx(g) => g(self, &site, &vals),
+            FuncImpl::InPlace(g) => {
+                let r = g(&vals).map_err(|m| self.call_err(&site, m))?;
+                if let Some(Arg { kind: ArgKind::Var(name, fields), .. }) = args.first() {
+                    self.write_back(name, fields, r.clone());
+                }
+                Ok(r)
+            }
             FuncImpl::And | FuncImpl::Or => Ok(Value::Null),
         }
+    }
+
+    /// Stores `v` in the variable `name` at `fields` (Go maps are references: what `set` changes, every
+    /// later use of the variable sees). A path that does not lead to a map is left alone.
+    fn write_back(&mut self, name: &str, fields: &[String], v: Value) {
+        let Some((_, slot)) = self.vars.iter_mut().rev().find(|(n, _)| n == name) else { return };
+        let mut cur = slot;
+        for f in fields {
+            match cur {
+                Value::Object(m) => match m.get_mut(f) {
+                    Some(next) => cur = next,
+                    None => return,
+                },
+                _ => return,
+            }
+        }
+        *cur = v;
     }
 
     /// Resolves a reference against the current template's URL.

@@ -142,6 +142,10 @@ fn format_arg(out: &mut String, v: &Value, s: &Spec, depth: usize) {
         return;
     }
     match v {
+        Value::Object(_) | Value::String(_) if crate::gotype::special(v).is_some() => {
+            let text = crate::gotype::special(v).map(|sp| sp.to_go_string()).unwrap_or_default();
+            pad(out, &text, s, false);
+        }
         Value::Null if depth > 0 || s.verb == 'v' => pad(out, "<nil>", s, false),
         Value::Null => bad_verb(out, v, s.verb),
         Value::Bool(b) if matches!(s.verb, 't' | 'v') => pad(out, if *b { "true" } else { "false" }, s, false),
@@ -378,6 +382,27 @@ fn fmt_g(f: f64, prec: Option<usize>, upper: bool) -> String {
     fmt_f(&d, dp, (p - dp).max(0))
 }
 
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that identify `f` as a float32, `%e` form
+/// when the exponent is below -4 or at least 6 (ftoa.go `formatDigits`, shortest case).
+pub(crate) fn g_shortest_f32(f: f32) -> String {
+    let text = format!("{:e}", f.abs());
+    let (mant, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let mut d: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+    while d.last() == Some(&b'0') {
+        d.pop();
+    }
+    let dp = if d.is_empty() { 0 } else { exp.parse::<i32>().unwrap_or(0) + 1 };
+    let nd = d.len() as i32;
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let exp = dp - 1;
+    let body = if !d.is_empty() && !(-4..6).contains(&exp) {
+        fmt_e(&d, dp, nd - 1, false)
+    } else {
+        fmt_f(&d, dp, (nd - dp).max(0))
+    };
+    format!("{sign}{body}")
+}
+
 /// Go's `%v` of a float64 (as `fmt.Sprint` prints it).
 #[cfg(test)]
 fn float_v(f: f64) -> String {
@@ -525,6 +550,11 @@ mod tests {
         assert_eq!(float_v(0.0), "0");
         assert_eq!(float_v(-2.25), "-2.25");
         assert_eq!(float_v(1e21), "1e+21");
+        assert_eq!(g_shortest_f32(0.1), "0.1");
+        assert_eq!(g_shortest_f32(std::f64::consts::PI as f32), "3.1415927");
+        assert_eq!(g_shortest_f32(1234567.5), "1.2345675e+06");
+        assert_eq!(g_shortest_f32(-2.5e-5), "-2.5e-05");
+        assert_eq!(g_shortest_f32(0.0), "0");
         assert_eq!(
             f(
                 "%.2g|%g|%e|%.3e|%f|%.2f|%8.3f|%-8.1f|%08.2f",

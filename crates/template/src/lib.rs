@@ -3,9 +3,10 @@
 //! Go `text/template` semantics over JSON values ([`serde_json::Value`]): actions, trim markers, comments,
 //! pipelines, variables, `if`/`range`/`with`/`define`/`template`/`block`/`break`/`continue`, Go's
 //! truthiness and printing, and the builtins (`and or not len index slice print printf println html js
-//! urlquery eq ne lt le gt ge`). On top of that, InfraKit v0.5's functions (`var include source fetch
-//! jsonEncode ... metadata`), v0.4.1's (`global def ref to_json from_json`) and the Sprig functions
-//! InfraKit's examples use. Templates come from `file://`, `http://`, `str://` URLs or plain paths through
+//! urlquery eq ne lt le gt ge`). On top of that, InfraKit v0.5's functions (`var include source fetch q
+//! jsonEncode ... iniDecode loop metadata`), v0.4.1's (`global def ref to_json from_json`) and the Sprig
+//! 2.10 functions InfraKit's examples use (strings, lists, dicts with `set`/`unset`, math, encodings,
+//! `sha256sum`, dates with `now date dateInZone htmlDate dateModify`). Templates come from `file://`, `http://`, `str://` URLs or plain paths through
 //! a [`Fetcher`], so tests can use a [`MemoryFetcher`]. What nested templates may read is bounded by a
 //! [`SourcePolicy`]: their own directory tree and the directories the operator allows; HTTP only when allowed.
 //!
@@ -16,10 +17,19 @@
 //! # Ok::<(), infrakit_template::Error>(())
 //! ```
 //!
-//! Differences from Go worth knowing: integers in JSON data stay integers (Go's `encoding/json` would make
-//! them `float64`, so `{{.n}}` of 1000000 prints `1000000` here where Go prints `1e+06`); `eq`/`lt` compare
-//! ints and floats numerically instead of refusing; `loop N` yields `0..N` rather than empty structs;
-//! function names are checked when rendering starts (Go checks them when parsing).
+//! Numbers print as Go prints them: template constants and function results (`add`, `len`) are ints,
+//! while data Go InfraKit would have decoded from JSON or YAML is `float64`, which `%v` prints in the
+//! shortest form, in exponent form when the exponent is below -4 or at least 6 (`3`, `3.5`, `1e+06`,
+//! `1e-05`): `jsonDecode`, `yamlDecode` and `from_json` make such data (`q` keeps the numbers of what it
+//! queries), and [`go_decoded`] makes any value so. Data passed to
+//! [`Template::render`] keeps its integers (as Go structs with int fields would). `loop N` yields `N` empty
+//! structs (printed `{}`); `now` and `dateModify` yield `time.Time` values for Sprig's date functions.
+//!
+//! Differences from Go worth knowing: `eq`/`lt` compare ints and floats numerically instead of refusing;
+//! integer parameters (`loop`, `until`...) accept integral floats; `set`/`unset` change a map in place
+//! only when it is passed as a variable (`set $d "k" v`, `set $d.a "k" v`), not through `.` or an alias;
+//! a printed `now` lacks Go's monotonic-clock suffix `m=+...`; function names are checked when rendering
+//! starts (Go checks them when parsing).
 
 #![deny(missing_docs)]
 
@@ -29,6 +39,7 @@ mod error;
 mod exec;
 mod fmt;
 mod funcs;
+mod gotype;
 mod http;
 mod lex;
 mod options;
@@ -49,4 +60,4 @@ pub use serde_json::Value;
 pub use source::{DefaultFetcher, Fetcher, MemoryFetcher};
 pub use template::Template;
 pub use url::Url;
-pub use value::{to_go_string, truth};
+pub use value::{go_decoded, to_go_string, truth};

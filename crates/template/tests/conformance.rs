@@ -3,7 +3,8 @@
 //! ```text
 //! === name
 //! --- data                      (optional JSON dot; default null)
-//! --- options                   (optional: `multi_pass`, `var k=v`, `global k=v`, `delims L R`)
+//! --- options                   (optional: `multi_pass`, `var k=v`, `global k=v`, `delims L R`,
+//!                                `go_decoded`: the data's numbers become float64, as Go decodes JSON)
 //! --- file file:///t/other.ikt  (optional, repeatable: more templates for the in-memory fetcher)
 //! --- template                  (loaded as file:///t/main.ikt)
 //! --- output                    (the exact rendering) or
@@ -73,10 +74,12 @@ fn parse_cases(file: &str, text: &str) -> Vec<Case> {
 
 fn run(case: &Case) -> Result<String, String> {
     let mut opts = Options::default();
+    let mut decoded = false;
     for o in &case.options {
         let mut words = o.splitn(2, ' ');
         match (words.next().unwrap_or(""), words.next().unwrap_or("")) {
             ("multi_pass", _) => opts.multi_pass = true,
+            ("go_decoded", _) => decoded = true,
             ("var", kv) => opts = opts.var(kv).map_err(|e| format!("bad option: {e}"))?,
             ("global", kv) => {
                 let (k, v) = Options::parse_global(kv).ok_or("bad global")?;
@@ -98,6 +101,7 @@ fn run(case: &Case) -> Result<String, String> {
         Some(d) => serde_json::from_str(d).map_err(|e| format!("bad data: {e}"))?,
         None => Value::Null,
     };
+    let data = if decoded { infrakit_template::go_decoded(&data) } else { data };
     let t = Template::from_url("file:///t/main.ikt", &opts).map_err(|e| e.to_string())?;
     t.render(&data).map_err(|e| e.to_string())
 }

@@ -2,8 +2,10 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod example;
 pub mod fault;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -61,8 +63,14 @@ pub fn start_plugins(plugins: &Path, args: &[&str]) -> Daemon {
 /// `INFRAKIT_TEST_LOGS` names a directory: then each daemon's stderr goes to a file there (logging at `info`), for a
 /// failure's post-mortem.
 pub fn start_plugins_with(plugins: &Path, args: &[&str]) -> Daemon {
+    start_plugins_env(plugins, args, &[])
+}
+
+/// [`start_plugins_with`] with more environment variables (an endpoint and credentials, say).
+pub fn start_plugins_env(plugins: &Path, args: &[&str], env: &[(&str, String)]) -> Daemon {
     let mut cmd = Command::new(infrakit_bin());
     cmd.args(args).env("INFRAKIT_PLUGINS_DIR", plugins).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
     if let Some(dir) = std::env::var_os("INFRAKIT_TEST_LOGS") {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -121,7 +121,9 @@ impl View<'_, '_> {
         let Some(keep) = r.keep_outdated.filter(|_| r.is_running()) else { return };
         let ctx = self.ctx;
         let all_available = self.current.iter().all(|m| ctx.is_available(m));
-        if self.outdated.len() as u64 <= keep && ctx.ledger.creating.is_empty() && all_available {
+        // The canaries exist (not only their slots freed): the pause names how many run the new config.
+        let canaries_up = self.current.len() as u64 >= ctx.cfg.target().saturating_sub(keep).max(1);
+        if self.outdated.len() as u64 <= keep && ctx.ledger.creating.is_empty() && all_available && canaries_up {
             let canary = Canary { canaries: self.current.len() as u64 };
             r.pause(canary.to_string());
             out.notes.push(Note::Canary(canary));

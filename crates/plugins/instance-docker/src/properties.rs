@@ -203,36 +203,16 @@ fn go_string_lists(config: &mut serde_json::Value) {
     }
 }
 
-/// A path as the error names it: `A.B[2].C` (serde_ignored writes `A.?.B.2.C`).
-fn field_path(path: &serde_ignored::Path<'_>) -> String {
-    use serde_ignored::Path as P;
-    match path {
-        P::Root => String::new(),
-        P::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
-        P::Map { parent, key } => match field_path(parent) {
-            p if p.is_empty() => key.clone(),
-            p => format!("{p}.{key}"),
-        },
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => field_path(parent),
-    }
-}
-
 /// Decodes `value` as `T`, naming the first field the type does not know (`what.Path.To.Field`) or the field
 /// whose value does not fit.
 fn strict<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T> {
-    let mut unknown = Vec::new();
-    let text = value.to_string();
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    let decoded: std::result::Result<T, _> = serde_ignored::deserialize(de, |path| unknown.push(field_path(&path)));
-    match decoded {
-        Ok(v) => match unknown.first() {
-            Some(path) => Err(Error::invalid(
-                format!("{what}.{path}"),
-                "unknown field: not in the Engine API (API 1.41 and later) for this object",
-            )),
-            None => Ok(v),
-        },
-        Err(_) => infrakit_spi::any::decode_named(&text, what),
+    let (v, unknown) = infrakit_spi::unknown_fields::decode_noting_unknown(&value, what)?;
+    match unknown.first() {
+        Some(path) => Err(Error::invalid(
+            format!("{what}.{path}"),
+            "unknown field: not in the Engine API (API 1.41 and later) for this object",
+        )),
+        None => Ok(v),
     }
 }
 

@@ -21,13 +21,17 @@ pub struct FileFlags {
     /// Directory of instance-file's instances [default: $INFRAKIT_HOME/instance-file or ~/.infrakit/instance-file].
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Write instance files atomically but without fsync, as InfraKit v0.5's plugin does: much faster where fsync
+    /// is slow; a crash may lose the newest instances (the group then creates them again).
+    #[arg(long = "file-no-sync")]
+    pub no_sync: bool,
 }
 
 fn start(args: StartArgs<'_>) -> BoxFuture<'_, Result<Served>> {
     Box::pin(async move {
         let flags: FileFlags = args.parse()?;
         let dir = flags.dir.unwrap_or_else(|| args.home.join("instance-file"));
-        let plugin = Arc::new(FileInstance::new(&dir)?);
+        let plugin = Arc::new(FileInstance::new(&dir)?.with_sync(!flags.no_sync));
         Ok(Served { instance: Some(plugin), ..Served::default() })
     })
 }

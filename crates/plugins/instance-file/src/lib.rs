@@ -6,14 +6,15 @@
 //! device or a huge file planted in the directory cannot hang or exhaust the plugin.
 
 mod builtin;
+mod index;
 pub use builtin::{FileFlags, BUILTIN};
+pub use index::RESCAN_EVERY;
+use index::{Index, InstanceFile};
 
 use async_trait::async_trait;
-use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, LogicalId, Spec, Tags};
-use infrakit_spi::nullable::{empty_as_null, null_as_default};
+use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, Spec, Tags};
 use infrakit_spi::{gojson, Any, Error, Result};
-use inotify::{Inotify, WatchMask};
-use serde::{Deserialize, Serialize};
+use inotify::{EventMask, Inotify, WatchMask};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::watch;
@@ -45,19 +46,6 @@ fn read_regular(path: &Path) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// The stored record of one instance.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct InstanceFile {
-    #[serde(rename = "ID")]
-    id: Id,
-    #[serde(rename = "LogicalID", default)]
-    logical_id: Option<LogicalId>,
-    #[serde(rename = "Tags", default, deserialize_with = "null_as_default", serialize_with = "empty_as_null")]
-    tags: Tags,
-    #[serde(rename = "Spec", default)]
-    spec: Spec,
-}
-
 /// The file instance plugin.
 #[derive(Debug, Clone)]
 pub struct FileInstance {
@@ -65,6 +53,10 @@ pub struct FileInstance {
     watcher: Arc<OnceLock<Option<watch::Sender<u64>>>>,
     /// Serializes read-modify-write (Label) against Destroy, so a label never resurrects a destroyed instance.
     lock: Arc<std::sync::Mutex<()>>,
+    /// Every instance file, parsed, kept current by inotify and the plugin's own writes.
+    index: Arc<Index>,
+    /// Whether writes are fsynced (durable across a crash) or only atomic.
+    sync: bool,
 }
 
 impl FileInstance {
@@ -74,7 +66,15 @@ impl FileInstance {
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::failed(format!("instance directory {}: {e}", dir.display())))?;
         infrakit_spi::fsutil::clean_temps(&dir);
-        Ok(FileInstance { dir, watcher: Arc::default(), lock: Arc::default() })
+        Ok(FileInstance { dir, watcher: Arc::default(), lock: Arc::default(), index: Arc::default(), sync: true })
+    }
+
+    /// Whether each write is fsynced (the default: an instance whose `Provision` returned survives a crash), or
+    /// only atomic, as in InfraKit v0.5's plugin: much faster on a disk whose fsync is slow, but a crash may lose
+    /// the instances written in its last seconds (the group controller then creates them again).
+    pub fn with_sync(mut self, sync: bool) -> FileInstance {
+        self.sync = sync;
+        self
     }
 
     /// Starts (once) a thread that watches the directory with inotify and counts changes to instance files.
@@ -95,19 +95,54 @@ impl FileInstance {
             }
             let (tx, _) = watch::channel(0u64);
             let thread_tx = tx.clone();
+            let (index, dir) = (self.index.clone(), self.dir.clone());
             let spawned = std::thread::Builder::new().name("instance-file-watch".into()).spawn(move || {
-                let mut buffer = [0u8; 4096];
+                let mut buffer = [0u8; 16384];
                 loop {
-                    let Ok(events) = inotify.read_events_blocking(&mut buffer) else { return };
-                    // Our own temporary files (hidden: ".<id>.<pid>.<n>.ik-tmp") are not instances.
-                    let relevant =
-                        events.into_iter().any(|e| e.name.is_none_or(|n| !n.to_string_lossy().starts_with('.')));
-                    if relevant {
+                    let Ok(events) = inotify.read_events_blocking(&mut buffer) else {
+                        index.set_watched(false);
+                        return;
+                    };
+                    let mut relevant = false;
+                    let mut gone = false;
+                    for e in events {
+                        if e.mask.contains(EventMask::Q_OVERFLOW) {
+                            // Events were lost: the next listing reads the whole directory.
+                            index.invalidate();
+                            relevant = true;
+                        }
+                        if e.mask.intersects(EventMask::DELETE_SELF | EventMask::IGNORED) {
+                            gone = true;
+                        }
+                        let Some(name) = e.name.map(|n| n.to_string_lossy().into_owned()) else { continue };
+                        // Our own temporary files (hidden: ".<id>.<pid>.<n>.ik-tmp") are not instances.
+                        if name.starts_with('.') {
+                            continue;
+                        }
+                        index.reread(&dir, &name, parse_file);
+                        relevant = true;
+                    }
+                    if gone {
+                        index.set_watched(false);
+                    }
+                    if relevant || gone {
                         thread_tx.send_modify(|n| *n += 1);
+                    }
+                    if gone {
+                        return;
                     }
                 }
             });
-            spawned.ok().map(|_| tx)
+            match spawned {
+                Ok(_) => {
+                    self.index.set_watched(true);
+                    Some(tx)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot start the watcher; changes are seen at the next resync");
+                    None
+                }
+            }
         });
         sender.as_ref().map(|tx| tx.subscribe())
     }
@@ -127,7 +162,7 @@ impl FileInstance {
     fn write(&self, record: &InstanceFile) -> Result<()> {
         let path = self.path_of(&record.id)?;
         let body = gojson::to_vec_indent(record, "", "").map_err(Error::failed)?;
-        infrakit_spi::fsutil::write_durable_mode(&path, &body, 0o644)
+        infrakit_spi::fsutil::write_replacing(&path, &body, 0o644, self.sync)
             .map_err(|e| Error::failed(format!("{}: {e}", path.display())))
     }
 
@@ -140,13 +175,13 @@ impl FileInstance {
         serde_json::from_str(&text).map_err(|e| Error::failed(format!("{}: {e}", path.display())))
     }
 
-    fn scan(&self) -> Result<Vec<InstanceFile>> {
+    /// Reads every instance file of the directory: (file name, record).
+    fn scan(&self) -> Result<Vec<(String, InstanceFile)>> {
         let entries =
             std::fs::read_dir(&self.dir).map_err(|e| Error::failed(format!("{}: {e}", self.dir.display())))?;
         let mut out = Vec::new();
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
+            let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') {
                 continue;
             }
@@ -155,14 +190,51 @@ impl FileInstance {
             if !entry.file_type().is_ok_and(|t| t.is_file()) {
                 continue;
             }
-            let Ok(text) = read_regular(&entry.path()) else { continue };
-            if let Ok(record) = serde_json::from_str::<InstanceFile>(&text) {
-                out.push(record);
+            if let Some(record) = parse_file(&entry.path()) {
+                out.push((name, record));
             }
         }
-        out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
+
+    /// The instances whose tags hold `tags`, sorted by ID: from the index when inotify keeps it current, else
+    /// from a full read of the directory (which refreshes the index).
+    fn list(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+        self.watch();
+        let describe = |r: &InstanceFile| -> Option<Result<Description>> {
+            if !tags_match(&r.tags, tags) {
+                return None;
+            }
+            let props = match properties {
+                true => match Any::from_value(&r.spec) {
+                    Ok(p) => Some(p),
+                    Err(e) => return Some(Err(e)),
+                },
+                false => None,
+            };
+            Some(Ok(Description {
+                id: r.id.clone(),
+                logical_id: r.logical_id.clone(),
+                tags: r.tags.clone(),
+                properties: props,
+            }))
+        };
+        if let Some(found) = self.index.listing(describe) {
+            let mut found = found.into_iter().collect::<Result<Vec<_>>>()?;
+            if !found.is_sorted_by(|a, b| a.id <= b.id) {
+                found.sort_by(|a, b| a.id.cmp(&b.id));
+            }
+            return Ok(found);
+        }
+        let records = self.index.rebuild(|| self.scan())?;
+        records.iter().filter_map(describe).collect()
+    }
+}
+
+/// The record in the file at `path`, if it is a regular file that decodes as one.
+fn parse_file(path: &Path) -> Option<InstanceFile> {
+    let text = read_regular(path).ok()?;
+    serde_json::from_str(&text).ok()
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
@@ -184,7 +256,12 @@ impl Instance for FileInstance {
         let record =
             InstanceFile { id: id.clone(), logical_id: spec.logical_id.clone(), tags: spec.tags.clone(), spec };
         let me = self.clone();
-        blocking(move || me.write(&record)).await?;
+        blocking(move || {
+            me.write(&record)?;
+            me.index.put(&record);
+            Ok(())
+        })
+        .await?;
         tracing::debug!(instance = %id, "provisioned");
         Ok(id)
     }
@@ -195,33 +272,31 @@ impl Instance for FileInstance {
             let _guard = me.lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
             let mut record = me.read(&id)?;
             record.tags.extend(labels);
-            me.write(&record)
+            me.write(&record)?;
+            me.index.put(&record);
+            Ok(())
         })
         .await
     }
 
     async fn destroy(&self, id: &Id) -> Result<()> {
         let path = self.path_of(id)?;
-        let (id, lock) = (id.clone(), self.lock.clone());
+        let (id, me) = (id.clone(), self.clone());
         blocking(move || {
-            let _guard = lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
-            std::fs::remove_file(&path).map_err(|e| match e.kind() {
+            let _guard = me.lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
+            let removed = std::fs::remove_file(&path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
                 _ => Error::failed(format!("{}: {e}", path.display())),
-            })
+            });
+            me.index.remove(&id);
+            removed
         })
         .await
     }
 
     async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
-        let me = self.clone();
-        let records = blocking(move || me.scan()).await?;
-        let mut out = Vec::with_capacity(records.len());
-        for r in records.into_iter().filter(|r| tags_match(&r.tags, tags)) {
-            let props = if properties { Some(Any::from_value(&r.spec)?) } else { None };
-            out.push(Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties: props });
-        }
-        Ok(out)
+        let (me, tags) = (self.clone(), tags.clone());
+        blocking(move || me.list(&tags, properties)).await
     }
 
     fn changes(&self) -> Option<Changes> {
@@ -237,6 +312,7 @@ impl Instance for FileInstance {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infrakit_spi::instance::LogicalId;
 
     fn spec(tags: &[(&str, &str)]) -> Spec {
         Spec {
@@ -282,6 +358,36 @@ mod tests {
         std::fs::remove_file(dir.path().join(&id.0)).unwrap();
         let got = tokio::time::timeout(std::time::Duration::from_secs(5), changes.next()).await;
         assert_eq!(got, Ok(Some(())));
+    }
+
+    #[tokio::test]
+    async fn changes_made_behind_the_plugins_back_reach_the_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = FileInstance::new(dir.path()).unwrap();
+        let a = p.provision(spec(&[("g", "1")])).await.unwrap();
+        let listed = |p: FileInstance| async move {
+            p.describe_instances(&Tags::new(), false).await.unwrap().into_iter().map(|d| d.id.0).collect::<Vec<_>>()
+        };
+        assert_eq!(listed(p.clone()).await, vec![a.0.clone()]);
+        // Another process deletes one file and writes another (a copy under a new ID, with a new tag).
+        let text = std::fs::read_to_string(dir.path().join(&a.0)).unwrap();
+        std::fs::remove_file(dir.path().join(&a.0)).unwrap();
+        let b = "instance-written-by-hand";
+        let edited = text.replace(&a.0, b).replace("\"g\": \"1\"", "\"g\": \"2\"");
+        std::fs::write(dir.path().join(b), edited).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while listed(p.clone()).await != vec![b.to_string()] {
+            assert!(std::time::Instant::now() < deadline, "still listed: {:?}", listed(p.clone()).await);
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let found = p.describe_instances(&[("g".to_string(), "2".to_string())].into(), false).await.unwrap();
+        assert_eq!(found.len(), 1, "the re-read file's tags are listed");
+        // A file that stops decoding leaves the listing too.
+        std::fs::write(dir.path().join(b), "not json").unwrap();
+        while !listed(p.clone()).await.is_empty() {
+            assert!(std::time::Instant::now() < deadline, "a junk file is listed");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 
     #[tokio::test]

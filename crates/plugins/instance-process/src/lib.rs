@@ -465,6 +465,18 @@ impl Instance for ProcessInstance {
         ProcessProperties::parse(properties).map(|_| ())
     }
 
+    /// A process needs something to run: `Properties.Cmd`, or the Init script the flavor gives.
+    async fn validate_spec(&self, spec: &Spec) -> Result<()> {
+        let props = ProcessProperties::parse(spec.properties.as_ref())?;
+        if props.cmd.is_none() && spec.init.trim().is_empty() {
+            return Err(Error::invalid(
+                "Properties.Cmd",
+                "nothing to run: set Properties.Cmd, or give the flavor an Init script (Flavor.Properties.Init)",
+            ));
+        }
+        Ok(())
+    }
+
     async fn provision(&self, spec: Spec) -> Result<Id> {
         let props = ProcessProperties::parse(spec.properties.as_ref())?;
         if let Some(lid) = &spec.logical_id {

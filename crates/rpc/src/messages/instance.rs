@@ -92,6 +92,17 @@ pub struct DescribeResponse {
     pub descriptions: Vec<Description>,
 }
 
+/// `Instance.ValidateSpec` params (an extension): a spec as a flavor prepared it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidateSpecRequest {
+    /// Sub-type.
+    #[serde(rename = "Type", default)]
+    pub kind: String,
+    /// The prepared spec.
+    #[serde(rename = "Spec", default)]
+    pub spec: Spec,
+}
+
 /// `Instance.ListingLag` params (an extension: InfraKit v0.5's plugins do not have it, and the caller then assumes
 /// its default).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -110,6 +110,18 @@ impl ServerBuilder {
             .service(Arc::new(InstanceService::new([(String::new(), plugin)].into())))
     }
 
+    /// Mounts instance plugins keyed by sub-type (`""` for the default object; InfraKit v0.5's typed plugins, e.g.
+    /// `instance-aws/ec2-instance`); the default object's pushed changes (else the first's) are the
+    /// [`INSTANCE_CHANGES_TOPIC`] topic.
+    pub fn instances(
+        self,
+        objects: std::collections::BTreeMap<String, Arc<dyn infrakit_spi::instance::Instance>>,
+    ) -> ServerBuilder {
+        let Some(first) = objects.get("").or_else(|| objects.values().next()).cloned() else { return self };
+        self.events(INSTANCE_CHANGES_TOPIC, Arc::new(ChangesSource(first)))
+            .service(Arc::new(InstanceService::new(objects)))
+    }
+
     /// Mounts a flavor plugin as the default (untyped) object, with its extension method `Flavor.Quorum`.
     pub fn flavor(self, plugin: Arc<dyn infrakit_spi::flavor::Flavor>) -> ServerBuilder {
         self.service(Arc::new(FlavorService::new([(String::new(), plugin.clone())].into())))

@@ -75,6 +75,10 @@ impl Instance for Recorder {
         self.record("instance.listing_lag");
         None
     }
+    async fn validate_spec(&self, _spec: &Spec) -> Result<()> {
+        self.record("instance.validate_spec");
+        Ok(())
+    }
 }
 
 #[async_trait]

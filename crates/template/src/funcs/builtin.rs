@@ -62,6 +62,9 @@ pub(super) fn register(m: &mut FuncMap) {
 
 fn len(a: &[Value]) -> Result<Value, String> {
     want(a, 1)?;
+    if let Some(sp) = crate::gotype::special(&a[0]) {
+        return Err(format!("len of type {}", sp.type_name()));
+    }
     match &a[0] {
         Value::String(s) => Ok(Value::from(s.len())),
         Value::Array(v) => Ok(Value::from(v.len())),
@@ -75,6 +78,9 @@ fn index(a: &[Value]) -> Result<Value, String> {
     want_range(a, 1, usize::MAX)?;
     let mut cur = a[0].clone();
     for i in 1..a.len() {
+        if let Some(sp) = crate::gotype::special(&cur) {
+            return Err(format!("can't index item of type {}", sp.type_name()));
+        }
         cur = match cur {
             Value::Array(mut v) => {
                 let n =
@@ -135,7 +141,7 @@ fn slice(a: &[Value]) -> Result<Value, String> {
 /// The argument of html/js/urlquery: a lone string as is, anything else through `fmt.Sprint`.
 fn eval_args(a: &[Value]) -> String {
     match a {
-        [Value::String(s)] => s.clone(),
+        [v @ Value::String(s)] if crate::gotype::special(v).is_none() => s.clone(),
         _ => sprint(a),
     }
 }

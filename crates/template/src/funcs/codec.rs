@@ -30,6 +30,9 @@ fn newline(out: &mut String, style: Option<(&str, &str)>, level: usize) {
 }
 
 fn write(out: &mut String, v: &Value, style: Option<(&str, &str)>, level: usize) {
+    if let Some(sp) = crate::gotype::special(v) {
+        return write(out, &sp.to_json(), style, level);
+    }
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -109,33 +112,62 @@ fn go_json_float(f: f64) -> String {
 
 /// Go's `yaml.Marshal` via JSON (`ghodss/yaml`): keys sorted.
 pub(crate) fn yaml_encode(v: &Value) -> Result<String, String> {
-    serde_yaml_ng::to_string(&to_yaml(v)).map_err(|e| e.to_string())
+    // Floats that are not integers are written by the vendored yaml.v2 (encode.go `floatv`) as
+    // `strconv.FormatFloat(f, 'g', -1, 32)`, which serde_yaml cannot do: they go in as plain-word
+    // placeholders (a prefix no string of `v` contains) replaced afterwards, the highest index first.
+    let json = json_compact(v);
+    let prefix = (0u64..).map(|n| format!("ikfloat{n}q")).find(|p| !json.contains(p.as_str())).unwrap_or_default();
+    let mut floats = Vec::new();
+    let y = to_yaml(v, &prefix, &mut floats);
+    let mut text = serde_yaml_ng::to_string(&y).map_err(|e| e.to_string())?;
+    for (i, f) in floats.iter().enumerate().rev() {
+        text = text.replace(&format!("{prefix}{i}"), f);
+    }
+    Ok(text)
 }
 
-fn to_yaml(v: &Value) -> serde_yaml_ng::Value {
+fn to_yaml(v: &Value, prefix: &str, floats: &mut Vec<String>) -> serde_yaml_ng::Value {
     use serde_yaml_ng::Value as Y;
+    if let Some(sp) = crate::gotype::special(v) {
+        return to_yaml(&sp.to_json(), prefix, floats);
+    }
     match v {
         Value::Null => Y::Null,
         Value::Bool(b) => Y::Bool(*b),
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
             (Some(i), _) => Y::Number(i.into()),
             (None, Some(u)) => Y::Number(u.into()),
-            _ => Y::Number(n.as_f64().unwrap_or(0.0).into()),
+            _ => yaml_float(n.as_f64().unwrap_or(0.0), prefix, floats),
         },
         Value::String(s) => Y::String(s.clone()),
-        Value::Array(a) => Y::Sequence(a.iter().map(to_yaml).collect()),
+        Value::Array(a) => Y::Sequence(a.iter().map(|x| to_yaml(x, prefix, floats)).collect()),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
             let mut map = serde_yaml_ng::Mapping::new();
             for k in keys {
                 if let Some(x) = m.get(k) {
-                    map.insert(Y::String(k.clone()), to_yaml(x));
+                    map.insert(Y::String(k.clone()), to_yaml(x, prefix, floats));
                 }
             }
             Y::Mapping(map)
         }
     }
+}
+
+/// A float as `ghodss/yaml` writes it: it re-reads Go's JSON text of the float as YAML, so a float that
+/// `encoding/json` writes without a fraction or exponent (integral, below 1e21) becomes a YAML integer;
+/// any other is a float, written as yaml.v2 does (a placeholder here, see [`yaml_encode`]).
+fn yaml_float(f: f64, prefix: &str, floats: &mut Vec<String>) -> serde_yaml_ng::Value {
+    let text = go_json_float(f);
+    if let Ok(i) = text.parse::<i64>() {
+        return serde_yaml_ng::Value::Number(i.into());
+    }
+    if let Ok(u) = text.parse::<u64>() {
+        return serde_yaml_ng::Value::Number(u.into());
+    }
+    floats.push(crate::fmt::g_shortest_f32(f as f32));
+    serde_yaml_ng::Value::String(format!("{prefix}{}", floats.len() - 1))
 }
 
 /// Go's `yaml.Unmarshal` into a generic value (`ghodss/yaml`): map keys become strings.
@@ -196,6 +228,15 @@ mod tests {
     fn yaml_round_trip() {
         let y = yaml_encode(&json!({"b": [1, "x"], "a": true})).unwrap();
         assert_eq!(y, "a: true\nb:\n- 1\n- x\n");
+        // yaml.v2 encode.go floatv: FormatFloat(f, 'g', -1, 32); integral floats come back as ints.
+        let floats: Vec<serde_json::Value> = (0..11).map(|i| json!(0.5 + f64::from(i))).collect();
+        let y =
+            yaml_encode(&json!({"a": 3.0, "b": std::f64::consts::PI, "c": 1234567.5, "d": floats, "ikfloat0q": 1e-7}))
+                .unwrap();
+        assert_eq!(
+            y,
+            "a: 3\nb: 3.1415927\nc: 1.2345675e+06\nd:\n- 0.5\n- 1.5\n- 2.5\n- 3.5\n- 4.5\n- 5.5\n- 6.5\n- 7.5\n- 8.5\n- 9.5\n- 10.5\nikfloat0q: 1e-07\n"
+        );
         assert_eq!(yaml_decode("a: 1\n2: [x, 1.5]\n").unwrap(), json!({"a": 1, "2": ["x", 1.5]}));
     }
 }

@@ -8,7 +8,7 @@ use super::codec::{json_indent, yaml_decode, yaml_encode};
 use super::{int_arg, plain, str_arg, want, want_range, FuncImpl, FuncMap, MAX_ELEMS};
 use crate::error::Result;
 use crate::exec::{Exec, Nest, Site};
-use crate::value::to_go_string;
+use crate::value::{go_decoded, to_go_string};
 
 pub(super) fn register(m: &mut FuncMap) {
     for (name, f) in [
@@ -33,7 +33,8 @@ pub(super) fn register(m: &mut FuncMap) {
     plain(m, &["jsonDecode", "from_json"], |a| {
         want(a, 1)?;
         match &a[0] {
-            Value::String(s) => serde_json::from_str(s).map_err(|e| e.to_string()),
+            // Go decodes JSON numbers into float64.
+            Value::String(s) => serde_json::from_str(s).map(|v| go_decoded(&v)).map_err(|e| e.to_string()),
             other => Ok(other.clone()),
         }
     });
@@ -43,7 +44,8 @@ pub(super) fn register(m: &mut FuncMap) {
     });
     plain(m, &["yamlDecode"], |a| {
         want(a, 1)?;
-        yaml_decode(str_arg(a, 0)?)
+        // ghodss/yaml converts YAML to JSON and decodes that: numbers become float64 too.
+        yaml_decode(str_arg(a, 0)?).map(|v| go_decoded(&v))
     });
     plain(m, &["lines"], |a| {
         want(a, 1)?;
@@ -64,16 +66,19 @@ pub(super) fn register(m: &mut FuncMap) {
         });
         Ok(Value::from(found.map(|i| i as i64).unwrap_or(-1)))
     });
+    // v0.5 pkg/template/funcs.go: `func(c int) []struct{} { return make([]struct{}, c) }`: `c` empty
+    // structs (each prints `{}`; `range $i, $_ := loop 3` gives the indexes 0 1 2). A negative count makes
+    // Go's `make` panic, which text/template reports as this error.
     plain(m, &["loop"], |a| {
         want(a, 1)?;
         let n = int_arg(a, 0)?;
         if n < 0 {
-            return Err(format!("negative count {n}"));
+            return Err("runtime error: makeslice: len out of range".into());
         }
         if n > MAX_ELEMS {
             return Err(format!("more than {MAX_ELEMS} elements"));
         }
-        Ok(Value::Array((0..n).map(Value::from).collect()))
+        Ok(Value::Array((0..n).map(|_| crate::gotype::empty_struct()).collect()))
     });
     plain(m, &["k"], |a| {
         want(a, 2)?;
@@ -186,7 +191,8 @@ pub(super) fn metadata(ex: &mut Exec<'_, '_>, site: &Site<'_>, a: &[Value]) -> R
         return Err(ex.call_err(site, "no metadata resolver configured"));
     };
     match resolver.resolve(path) {
-        Ok(Some(v)) => Ok(v),
+        // v0.5 pkg/plugin/metadata/template: `any.Decode(&value)` into an interface{}: numbers are float64.
+        Ok(Some(v)) => Ok(go_decoded(&v)),
         Ok(None) => Ok(Value::Bool(false)),
         Err(e) => Err(ex.call_err(site, e)),
     }

@@ -11,7 +11,12 @@ use crate::value::{as_float, as_int, type_name};
 
 mod builtin;
 pub(crate) mod codec;
+pub(crate) mod gotime;
 mod infrakit;
+mod ini;
+mod query;
+mod sprig_crypto;
+mod sprig_dates;
 mod sprig_lists;
 mod sprig_strings;
 
@@ -26,6 +31,9 @@ pub(crate) enum FuncImpl {
     Plain(PlainFn),
     Ctx(CtxFn),
     User(crate::options::Func),
+    /// Changes its first argument in place (Sprig's `set`/`unset` on a Go map): when that argument is a
+    /// variable (`$d`, `$d.a.b`), the result is written back to it.
+    InPlace(PlainFn),
     /// `and` and `or` evaluate their arguments lazily.
     And,
     Or,
@@ -41,7 +49,11 @@ pub(crate) fn func_map(opts: &Options) -> FuncMap {
     builtin::register(&mut m);
     sprig_strings::register(&mut m);
     sprig_lists::register(&mut m);
+    sprig_dates::register(&mut m);
+    sprig_crypto::register(&mut m);
     infrakit::register(&mut m);
+    query::register(&mut m);
+    ini::register(&mut m);
     if opts.metadata.is_some() {
         m.insert("metadata".into(), FuncImpl::Ctx(infrakit::metadata));
     }
@@ -80,6 +92,9 @@ pub(crate) fn want_range(args: &[Value], min: usize, max: usize) -> Result<(), S
 /// Argument `i` as a string (Go would refuse anything else for a `string` parameter).
 pub(crate) fn str_arg(args: &[Value], i: usize) -> Result<&str, String> {
     match args.get(i) {
+        Some(v @ Value::String(_)) if crate::gotype::special(v).is_some() => {
+            Err(format!("wrong type for value; expected string; got {}", type_name(v)))
+        }
         Some(Value::String(s)) => Ok(s),
         Some(v) => Err(format!("wrong type for value; expected string; got {}", type_name(v))),
         None => Err(format!("missing argument {}", i + 1)),

@@ -15,9 +15,12 @@ fn list_arg(a: &[Value], i: usize) -> Result<Vec<Value>, String> {
 }
 
 fn dict_arg(a: &[Value], i: usize) -> Result<&Map<String, Value>, String> {
+    if let Some(sp) = a.get(i).and_then(crate::gotype::special) {
+        return Err(format!("wrong type for value; expected map[string]interface {{}}; got {}", sp.type_name()));
+    }
     match a.get(i) {
         Some(Value::Object(m)) => Ok(m),
-        Some(v) => Err(format!("wrong type for value; expected map; got {}", type_name(v))),
+        Some(v) => Err(format!("wrong type for value; expected map[string]interface {{}}; got {}", type_name(v))),
         None => Err(format!("missing argument {}", i + 1)),
     }
 }
@@ -183,6 +186,26 @@ pub(super) fn register(m: &mut FuncMap) {
         }
         checked(Value::Object(d))
     });
+    // sprig/dict.go `set`/`unset` change the map in place (Go maps are references), so the variable passed
+    // in sees the change; the map is also returned.
+    m.insert(
+        "set".into(),
+        super::FuncImpl::InPlace(|a| {
+            want(a, 3)?;
+            let mut d = dict_arg(a, 0)?.clone();
+            d.insert(str_arg(a, 1)?.to_string(), a[2].clone());
+            checked(Value::Object(d))
+        }),
+    );
+    m.insert(
+        "unset".into(),
+        super::FuncImpl::InPlace(|a| {
+            want(a, 2)?;
+            let mut d = dict_arg(a, 0)?.clone();
+            d.remove(str_arg(a, 1)?);
+            Ok(Value::Object(d))
+        }),
+    );
     plain(m, &["keys"], |a| {
         let mut keys = Vec::new();
         for i in 0..a.len() {
@@ -294,6 +317,12 @@ pub(super) fn register(m: &mut FuncMap) {
         want(a, 2)?;
         Ok(Value::Bool(str_arg(a, 0)? == type_name(&a[1])))
     });
+    // sprig reflect.go typeIsLike: the type, or a pointer to it.
+    plain(m, &["typeIsLike"], |a| {
+        want(a, 2)?;
+        let (target, t) = (str_arg(a, 0)?, type_name(&a[1]));
+        Ok(Value::Bool(target == t || t.strip_prefix('*') == Some(target)))
+    });
     plain(m, &["deepEqual"], |a| {
         want(a, 2)?;
         Ok(Value::Bool(a[0] == a[1]))
@@ -301,6 +330,9 @@ pub(super) fn register(m: &mut FuncMap) {
 }
 
 fn kind(v: &Value) -> &'static str {
+    if crate::gotype::special(v).is_some() {
+        return "struct";
+    }
     match v {
         Value::Null => "invalid",
         Value::Array(_) => "slice",

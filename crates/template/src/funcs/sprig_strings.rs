@@ -24,7 +24,12 @@ fn two(a: &[Value]) -> Result<(&str, &str), String> {
 
 pub(super) fn register(m: &mut FuncMap) {
     plain(m, &["trim"], |a| s(one(a)?.trim().to_string()));
-    plain(m, &["trimAll"], |a| {
+    // sprig functions.go: "hello": func() string { return "Hello!" }; "trimall" is the deprecated trimAll.
+    plain(m, &["hello"], |a| {
+        want(a, 0)?;
+        s("Hello!".into())
+    });
+    plain(m, &["trimAll", "trimall"], |a| {
         let (cut, x) = two(a)?;
         s(x.trim_matches(|c| cut.contains(c)).to_string())
     });

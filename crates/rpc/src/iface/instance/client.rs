@@ -55,6 +55,17 @@ impl Instance for InstanceClient {
         r.lag_ms.map(std::time::Duration::from_millis)
     }
 
+    /// Asks the plugin (`Instance.ValidateSpec`, an extension); a plugin without the method (InfraKit v0.5's)
+    /// accepts every spec.
+    async fn validate_spec(&self, spec: &Spec) -> Result<()> {
+        let req = ValidateSpecRequest { kind: self.kind(), spec: spec.clone() };
+        match self.0.call::<_, _, OkResponse>(Method::ValidateSpec, &req).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.to_string().contains("can't find method") => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Subscribes to the plugin's `instance/changes` events (Server-Sent Events on `/events`). The stream ends when
     /// the plugin publishes no such events; a dropped connection is retried, and counted as a change.
     fn changes(&self) -> Option<Changes> {

@@ -28,6 +28,8 @@ method_table! {
         DescribeInstances,
         /// How long a new instance may be missing from listings (an extension InfraKit v0.5's plugins lack).
         ListingLag,
+        /// Checks a prepared spec before any instance is made from it (an extension InfraKit v0.5's plugins lack).
+        ValidateSpec,
     }
 }
 

@@ -42,6 +42,11 @@ impl TypedDispatch for dyn Instance {
                 let descriptions = self.describe_instances(&req.tags, req.properties).await?;
                 result(&DescribeResponse { kind, descriptions })
             }
+            Method::ValidateSpec => {
+                let req: ValidateSpecRequest = params(raw)?;
+                self.validate_spec(&req.spec).await?;
+                result(&OkResponse { kind, ok: true })
+            }
             Method::ListingLag => {
                 let lag_ms = self.listing_lag().await.map(|d| d.as_millis() as u64);
                 result(&ListingLagResponse { kind, lag_ms })
