@@ -44,7 +44,7 @@ class Browser:
     def __init__(self, binary):
         self.profile = tempfile.mkdtemp(prefix="infrakit-chromium-")
         args = [
-            binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            binary, "--headless", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "--window-size=1280,900", "about:blank",
         ]

@@ -389,8 +389,11 @@ async fn run_on(g: &GroupClient, cmd: Sub) -> Result<()> {
         }
         Sub::Destroy { id, yes } => {
             let gid = group::Id(id.clone());
-            let count = g.describe_group(&gid).await?.instances.len();
-            crate::confirm::confirm(&format!("destroy group {id} and its {count} instance(s)"), yes.yes).await?;
+            if !yes.yes {
+                // Described only to ask: with --yes, a group that cannot be described can still be destroyed.
+                let count = g.describe_group(&gid).await?.instances.len();
+                crate::confirm::confirm(&format!("destroy group {id} and its {count} instance(s)"), false).await?;
+            }
             g.destroy_group(&gid).await?;
             println!("Destroyed {id}");
         }

@@ -88,19 +88,25 @@ impl HealthChecks {
         self.next_sweep.is_none_or(|t| Instant::now() >= t)
     }
 
-    /// [`HealthChecks::check`] of every instance of `all` at most once per minimum interval (a sweep), and of
-    /// only the instances of `new` (first listed just now) in between: a busy group's passes do not each look at
-    /// every instance to find the few whose check is due.
-    pub fn check_sweeping<D>(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, all: &[D], new: &[D])
-    where
+    /// With `sweep` (decided by [`HealthChecks::sweep_due`]), [`HealthChecks::check`] of every instance of `all`
+    /// not checked within half the minimum interval (so one first checked between sweeps is not skipped until the
+    /// sweep after); without, of only the instances of `new` (first listed just now). A busy group's passes then do
+    /// not each look at every instance to find the few whose check is due.
+    pub fn check_sweeping<D>(
+        &mut self,
+        flavor: &Arc<dyn Flavor>,
+        cfg: &Arc<GroupConfig>,
+        sweep: bool,
+        all: &[D],
+        new: &[D],
+    ) where
         D: Borrow<Description> + Clone + Send + Sync + 'static,
     {
-        let now = Instant::now();
-        if self.next_sweep.is_none_or(|t| now >= t) {
-            self.next_sweep = Some(now + self.min_interval);
-            self.check(flavor, cfg, all);
+        if sweep {
+            self.next_sweep = Some(Instant::now() + self.min_interval);
+            self.check_aged(flavor, cfg, all, self.min_interval / 2);
         } else if !new.is_empty() {
-            self.check(flavor, cfg, new);
+            self.check_aged(flavor, cfg, new, self.min_interval);
         }
     }
 
@@ -111,12 +117,20 @@ impl HealthChecks {
     where
         D: Borrow<Description> + Clone + Send + Sync + 'static,
     {
+        self.check_aged(flavor, cfg, listing, self.min_interval);
+    }
+
+    /// [`HealthChecks::check`] of the instances whose last check started at least `min_age` ago.
+    fn check_aged<D>(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[D], min_age: Duration)
+    where
+        D: Borrow<Description> + Clone + Send + Sync + 'static,
+    {
         self.inbox.reap();
         let now = Instant::now();
         let mut batch = Vec::new();
         for item in listing {
             let d = item.borrow();
-            let due = self.last.get(&d.id).is_none_or(|t| now.duration_since(*t) >= self.min_interval);
+            let due = self.last.get(&d.id).is_none_or(|t| now.duration_since(*t) >= min_age);
             // A check that outlived its timeout by far (its task is gone) does not block the next one.
             let stuck = self.in_flight.get(&d.id).is_some_and(|t| now.duration_since(*t) > self.timeout * 2);
             if due && (stuck || !self.in_flight.contains_key(&d.id)) {

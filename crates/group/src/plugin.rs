@@ -42,8 +42,15 @@ impl GroupPlugin {
         GroupPlugin { deps: Arc::new(deps), groups: Mutex::new(BTreeMap::new()), roster: Default::default() }
     }
 
-    /// Parses `spec` and has its flavor and instance plugins validate their properties. Nothing is changed.
+    /// Parses `spec` and has its flavor and instance plugins validate their properties, then has the instance
+    /// plugin check one spec the flavor prepares. Nothing is changed.
     pub async fn validate(&self, spec: &group::Spec) -> Result<GroupConfig> {
+        self.validate_probing(spec, true).await
+    }
+
+    /// [`GroupPlugin::validate`]; without `probe`, no spec is prepared (a pretend commit: a flavor's Prepare may
+    /// record what it was asked, as flavor-etcd remembers allocations).
+    async fn validate_probing(&self, spec: &group::Spec, probe: bool) -> Result<GroupConfig> {
         let cfg = GroupConfig::parse(spec)?;
         let max = self.deps.options.max_group_size;
         if cfg.target() > max {
@@ -75,7 +82,9 @@ impl GroupPlugin {
         instance.validate(cfg.instance.properties.as_ref()).await.map_err(|e| {
             Error::invalid("Properties.Instance.Properties", format!("{} rejected them: {e}", cfg.instance.plugin))
         })?;
-        crate::probe::check_prepared(&cfg, flavor.as_ref(), instance.as_ref()).await?;
+        if probe {
+            crate::probe::check_prepared(&cfg, flavor.as_ref(), instance.as_ref()).await?;
+        }
         Ok(cfg)
     }
 
@@ -186,7 +195,7 @@ pub const COMMIT_EXPLAIN_BUDGET: std::time::Duration = std::time::Duration::from
 impl Group for GroupPlugin {
     async fn commit_group(&self, spec: group::Spec, pretend: bool) -> Result<Commit> {
         // Validation talks to plugins and holds no lock, so a slow plugin never blocks other groups.
-        let cfg = self.validate(&spec).await?;
+        let cfg = self.validate_probing(&spec, !pretend).await?;
         let id = cfg.id().clone();
         let existing = self.groups.lock().await.get(&id).map(|s| s.snapshot());
         // A pretend commit is all about the plan; a real one only reports it, and does not wait long for it.

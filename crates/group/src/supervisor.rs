@@ -565,7 +565,13 @@ impl Loop {
         // The current plugin's instances are health-checked; those of retired plugins, listed after them, are not.
         let current_plugin = listing.len();
         if !self.retired.is_empty() {
-            self.list_retired(recon, &filter, &mut listing).await?;
+            if let Err(e) = self.list_retired(recon, &filter, &mut listing).await {
+                // The pass fails (no instance may look lost), but the current plugin's instances are still checked.
+                let current = &listing[..current_plugin.min(listing.len())];
+                let sweep = self.health.sweep_due();
+                self.health.check_sweeping(&flavor, &cfg, sweep, current, &[]);
+                return Err(e);
+            }
             recon.set_listing_grace(self.grace());
         }
         self.quorum.check(&flavor, &cfg, &listing);
@@ -588,12 +594,12 @@ impl Loop {
             .filter(current)
             .map(|m| m.desc.clone())
             .collect();
-        let sweep_due = self.health.sweep_due();
-        let all: Vec<Arc<Description>> = match sweep_due {
+        let sweep = self.health.sweep_due();
+        let all: Vec<Arc<Description>> = match sweep {
             true => recon.members().iter().filter(current).map(|m| m.desc.clone()).collect(),
             false => Vec::new(),
         };
-        self.health.check_sweeping(&flavor, &cfg, &all, &new);
+        self.health.check_sweeping(&flavor, &cfg, sweep, &all, &new);
         deps.options.observer.listed(cfg.id(), recon.members(), now);
         if deps.guard.as_ref().is_some_and(|may_act| !may_act()) {
             tracing::debug!(group = %cfg.id(), "not acting: leadership not confirmed");

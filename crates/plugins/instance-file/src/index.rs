@@ -44,8 +44,11 @@ pub(crate) struct Index(Mutex<State>);
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = self.lock();
-        f.debug_struct("Index").field("records", &s.records.len()).field("watched", &s.watched).finish()
+        // Never waits for the lock (a rebuild may hold it): a busy index says so.
+        match self.0.try_lock() {
+            Ok(s) => f.debug_struct("Index").field("records", &s.records.len()).field("watched", &s.watched).finish(),
+            Err(_) => f.write_str("Index { busy }"),
+        }
     }
 }
 

@@ -88,7 +88,7 @@ impl FileInstance {
                 }
             };
             let mask = WatchMask::CREATE | WatchMask::DELETE | WatchMask::MOVED_TO | WatchMask::MOVED_FROM
-                | WatchMask::CLOSE_WRITE | WatchMask::DELETE_SELF;
+                | WatchMask::CLOSE_WRITE | WatchMask::DELETE_SELF | WatchMask::MOVE_SELF;
             if let Err(e) = inotify.watches().add(&self.dir, mask) {
                 tracing::warn!(dir = %self.dir.display(), error = %e, "cannot watch; changes are seen at the next resync");
                 return None;
@@ -96,6 +96,8 @@ impl FileInstance {
             let (tx, _) = watch::channel(0u64);
             let thread_tx = tx.clone();
             let (index, dir) = (self.index.clone(), self.dir.clone());
+            // Marked before the thread starts, so a thread that stops at once leaves it unmarked.
+            self.index.set_watched(true);
             let spawned = std::thread::Builder::new().name("instance-file-watch".into()).spawn(move || {
                 let mut buffer = [0u8; 16384];
                 loop {
@@ -111,7 +113,7 @@ impl FileInstance {
                             index.invalidate();
                             relevant = true;
                         }
-                        if e.mask.intersects(EventMask::DELETE_SELF | EventMask::IGNORED) {
+                        if e.mask.intersects(EventMask::DELETE_SELF | EventMask::MOVE_SELF | EventMask::IGNORED) {
                             gone = true;
                         }
                         let Some(name) = e.name.map(|n| n.to_string_lossy().into_owned()) else { continue };
@@ -134,11 +136,9 @@ impl FileInstance {
                 }
             });
             match spawned {
-                Ok(_) => {
-                    self.index.set_watched(true);
-                    Some(tx)
-                }
+                Ok(_) => Some(tx),
                 Err(e) => {
+                    self.index.set_watched(false);
                     tracing::warn!(error = %e, "cannot start the watcher; changes are seen at the next resync");
                     None
                 }
@@ -201,33 +201,28 @@ impl FileInstance {
     /// from a full read of the directory (which refreshes the index).
     fn list(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
         self.watch();
-        let describe = |r: &InstanceFile| -> Option<Result<Description>> {
-            if !tags_match(&r.tags, tags) {
-                return None;
-            }
-            let props = match properties {
-                true => match Any::from_value(&r.spec) {
-                    Ok(p) => Some(p),
-                    Err(e) => return Some(Err(e)),
-                },
-                false => None,
-            };
-            Some(Ok(Description {
-                id: r.id.clone(),
-                logical_id: r.logical_id.clone(),
-                tags: r.tags.clone(),
-                properties: props,
-            }))
+        // Under the index's lock only the matching records are copied; their properties are encoded after it.
+        let pick = |r: &InstanceFile| {
+            let spec = if properties { r.spec.clone() } else { Spec::default() };
+            let copy =
+                || InstanceFile { id: r.id.clone(), logical_id: r.logical_id.clone(), tags: r.tags.clone(), spec };
+            tags_match(&r.tags, tags).then(copy)
         };
-        if let Some(found) = self.index.listing(describe) {
-            let mut found = found.into_iter().collect::<Result<Vec<_>>>()?;
-            if !found.is_sorted_by(|a, b| a.id <= b.id) {
-                found.sort_by(|a, b| a.id.cmp(&b.id));
-            }
-            return Ok(found);
+        let records = match self.index.listing(pick) {
+            Some(found) => found,
+            None => self.index.rebuild(|| self.scan())?.into_iter().filter(|r| tags_match(&r.tags, tags)).collect(),
+        };
+        let mut found = records
+            .into_iter()
+            .map(|r| {
+                let properties = if properties { Some(Any::from_value(&r.spec)?) } else { None };
+                Ok(Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if !found.is_sorted_by(|a, b| a.id <= b.id) {
+            found.sort_by(|a, b| a.id.cmp(&b.id));
         }
-        let records = self.index.rebuild(|| self.scan())?;
-        records.iter().filter_map(describe).collect()
+        Ok(found)
     }
 }
 
@@ -288,7 +283,10 @@ impl Instance for FileInstance {
                 std::io::ErrorKind::NotFound => Error::NotFound(format!("instance {id} not found")),
                 _ => Error::failed(format!("{}: {e}", path.display())),
             });
-            me.index.remove(&id);
+            // A file that could not be removed is still an instance: it stays listed.
+            if matches!(removed, Ok(()) | Err(Error::NotFound(_))) {
+                me.index.remove(&id);
+            }
             removed
         })
         .await

@@ -61,7 +61,8 @@ impl Instance for InstanceClient {
         let req = ValidateSpecRequest { kind: self.kind(), spec: spec.clone() };
         match self.0.call::<_, _, OkResponse>(Method::ValidateSpec, &req).await {
             Ok(_) => Ok(()),
-            Err(e) if e.to_string().contains("can't find method") => Ok(()),
+            // Go's gorilla/rpc says "can't find method"; JSON-RPC 2.0 servers say "Method not found" (-32601).
+            Err(e) if is_missing_method(&e.to_string()) => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -74,4 +75,10 @@ impl Instance for InstanceClient {
         }
         Some(crate::events::ticks(self.0.rpc().clone(), CHANGES_TOPIC))
     }
+}
+
+/// True when a plugin's error says it has no such method (Go InfraKit's wording, or JSON-RPC 2.0's).
+fn is_missing_method(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("can't find method") || m.contains("method not found") || m.contains("-32601")
 }
