@@ -123,7 +123,12 @@ fn start_cluster() -> Option<(String, Vec<Child>)> {
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     let base = std::env::temp_dir().join(format!("infrakit-etcd-{}-{stamp}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
+    sweep_dead_runs();
     println!("etcd cluster: data and logs in {}", base.display());
+    if DATA.set(base.clone()).is_ok() {
+        // SAFETY: registers a plain function with no captured state, run once when the process exits.
+        unsafe { libc::atexit(remove_data_at_exit) };
+    }
     let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
     let initial: Vec<String> =
         ports.iter().enumerate().map(|(i, (_, peer))| format!("e{i}=http://127.0.0.1:{peer}")).collect();
@@ -134,6 +139,50 @@ fn start_cluster() -> Option<(String, Vec<Child>)> {
     let endpoints = endpoints.join(",");
     wait_healthy(&endpoints);
     Some((endpoints, children))
+}
+
+/// This run's cluster directory, for the exit hook.
+static DATA: OnceLock<std::path::PathBuf> = OnceLock::new();
+
+/// Each member's data directory (with etcd's preallocated WAL, about 125 MB) under `base`; the logs stay beside them.
+fn member_data(base: &Path) -> Vec<std::path::PathBuf> {
+    (0..3).map(|i| base.join(format!("e{i}"))).collect()
+}
+
+/// At exit the members' data goes (a run once left 16 GB of it behind and filled the disk CI shares); their logs,
+/// a few KB, stay for a failure's post-mortem.
+extern "C" fn remove_data_at_exit() {
+    if let Some(base) = DATA.get() {
+        for dir in member_data(base) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Removes what earlier runs killed before their exit hook left: the data of every `infrakit-etcd-PID-*` directory
+/// whose process is gone, and such directories entirely once a day old.
+fn sweep_dead_runs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("infrakit-etcd-").and_then(|rest| rest.split('-').next()) else { continue };
+        if Path::new("/proc").join(pid).exists() {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(24 * 3600));
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        } else {
+            for dir in member_data(&entry.path()) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
 }
 
 /// How long a test waits for something that must happen: far longer than it takes on a busy machine, so a test

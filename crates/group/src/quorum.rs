@@ -2,7 +2,9 @@
 //! listed, the check runs beside the loop (one at a time per group, cut at its timeout), and the pass plans with the
 //! latest verdict. A verdict holds only for the instances it was given: once the listing differs (a member gone or
 //! new), the planner has no verdict until the flavor has been asked about the new members, so a replacement never
-//! follows a verdict taken before the last one.
+//! follows a verdict taken before the last one. Nor does a verdict hold for ever: one older than the interval is
+//! no verdict (a quorum's leader moves by itself, and a rollout that put "the leader" last by a verdict of minutes
+//! ago would take down whoever leads now first), so the first pass after a quiet spell asks again before it disrupts.
 
 use crate::config::GroupConfig;
 use crate::offpass::Inbox;
@@ -30,6 +32,8 @@ pub struct QuorumChecks {
     group: String,
     /// The latest verdict and the instances it is for.
     verdict: Option<(Vec<Id>, Option<Quorum>)>,
+    /// When the latest verdict arrived: it holds for the planner until the interval is over.
+    verdict_at: Option<Instant>,
     /// The instances the latest check asks about: answers about others are dropped.
     asked: Option<Vec<Id>>,
     /// Until when the latest check may still answer (it is then under way).
@@ -60,6 +64,7 @@ impl QuorumChecks {
             logged: None,
             group: String::new(),
             verdict: None,
+            verdict_at: None,
             asked: None,
             in_flight: None,
             last: None,
@@ -69,7 +74,7 @@ impl QuorumChecks {
         }
     }
 
-    /// What the planner is told for `listing`.
+    /// What the planner is told for `listing`: a verdict only about these instances, and only a recent one.
     pub fn state<D: Borrow<Description>>(&self, listing: &[D]) -> QuorumState {
         match self.keeps {
             None if self.failing => QuorumState::Failing,
@@ -77,10 +82,16 @@ impl QuorumChecks {
             Some(false) => QuorumState::None,
             Some(true) => {
                 let ids = ids_of(listing);
-                let verdict = self.verdict.as_ref().filter(|(asked, _)| *asked == ids);
+                let verdict =
+                    self.verdict.as_ref().filter(|(asked, _)| *asked == ids).filter(|_| self.fresh(Instant::now()));
                 QuorumState::Quorum(verdict.and_then(|(_, q)| q.clone()))
             }
         }
+    }
+
+    /// True while the latest verdict is younger than the interval.
+    fn fresh(&self, now: Instant) -> bool {
+        self.verdict_at.is_some_and(|at| now.saturating_duration_since(at) < self.min_interval)
     }
 
     fn healthy(&self) -> bool {
@@ -148,8 +159,12 @@ impl QuorumChecks {
             return false;
         }
         let latest = self.asked.as_ref() == Some(&ids);
+        let now = Instant::now();
+        // A verdict the planner no longer used (too old) is news when it comes again, even unchanged.
+        let renewed = latest && !self.fresh(now);
         if latest {
             self.in_flight = None;
+            self.verdict_at = Some(now);
         }
         let before = (self.keeps, self.failing, self.verdict.clone());
         match answer {
@@ -179,7 +194,10 @@ impl QuorumChecks {
             }
         }
         let changed = before != (self.keeps, self.failing, self.verdict.clone());
-        changed || (latest && self.keeps != Some(false) && !self.healthy())
+        if changed {
+            tracing::debug!(group = %self.group, verdict = ?self.verdict, "quorum verdict");
+        }
+        changed || (latest && self.keeps != Some(false) && (renewed || !self.healthy()))
     }
 
     /// Forgets every answer and the check under way (the flavor changed).
@@ -189,6 +207,7 @@ impl QuorumChecks {
         self.failing = false;
         self.logged = None;
         self.verdict = None;
+        self.verdict_at = None;
         self.asked = None;
         self.in_flight = None;
         self.last = None;
@@ -247,8 +266,16 @@ mod tests {
         checks.check(&flavor, &cfg(), &other);
         let v = checks.next().await.expect("answer");
         assert!(checks.record_all(v));
-        assert_eq!(checks.state(&other), QuorumState::Quorum(Some(healthy)));
+        assert_eq!(checks.state(&other), QuorumState::Quorum(Some(healthy.clone())));
         assert_eq!(checks.state(&listing), QuorumState::Quorum(None));
+        // A verdict holds for the interval only: then it is no verdict until the flavor has been asked again, and
+        // the same answer is news (the pass that waited for it may disrupt now).
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(checks.state(&other), QuorumState::Quorum(None), "a verdict older than the interval");
+        checks.check(&flavor, &cfg(), &other);
+        let v = checks.next().await.expect("answer");
+        assert!(checks.record_all(v), "a renewed verdict, though unchanged, plans a pass");
+        assert_eq!(checks.state(&other), QuorumState::Quorum(Some(healthy)));
     }
 
     #[tokio::test(start_paused = true)]

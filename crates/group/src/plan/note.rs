@@ -65,7 +65,8 @@ pub enum QuorumWait {
     Unknown,
     /// A member is down, missing, not healthy yet, or being replaced.
     Busy,
-    /// The flavor gave no verdict for the members listed now (asked, failed or timed out).
+    /// The flavor gave no verdict for the members listed now (asked, failed or timed out), or none within the
+    /// interval (a quorum's leader moves by itself).
     NoVerdict,
     /// The flavor reports the quorum unhealthy.
     Unhealthy,
@@ -165,7 +166,7 @@ impl fmt::Display for QuorumWait {
         f.write_str(match self {
             QuorumWait::Unknown => "the flavor has not said whether it keeps a quorum",
             QuorumWait::Busy => "a member is down, not healthy yet, or being replaced",
-            QuorumWait::NoVerdict => "no quorum verdict for the members listed now",
+            QuorumWait::NoVerdict => "no recent quorum verdict for the members listed now",
             QuorumWait::Unhealthy => "the flavor reports the quorum unhealthy",
             QuorumWait::CheckFails => {
                 "the flavor's quorum check fails and it never answered (see the controller's log)"
