@@ -1,23 +1,52 @@
-//! The client: an engine address, a time limit, and the API version agreed with the engine.
+//! The client: an engine address, a time limit, and the API version agreed with the engine. Every client of one
+//! engine in a process shares one connection pool and one negotiation (the instance plugin, the Swarm leadership
+//! and store, and the Swarm flavor, when they run together), each with its own time limit.
 
 use crate::{DockerError, Host, Result};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 use tokio::sync::Mutex;
 
-/// A Docker Engine client. Cheap to clone; clones share the negotiated API version.
+/// A Docker Engine client. Cheap to clone; clones, and every other client of the same engine in this process,
+/// share the connections and the negotiated API version.
 #[derive(Clone)]
 pub struct Docker {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    host: Host,
-    /// `host` as text, for errors.
-    name: String,
+    /// What every client of this engine shares.
+    engine: Arc<Engine>,
     timeout: Duration,
-    /// The bollard client once the API version was negotiated.
+}
+
+/// One engine, as this process talks to it.
+struct Engine {
+    host: Host,
+    /// `host` as text, for errors and as the key of [`engines`].
+    name: String,
+    /// The bollard client once the API version was negotiated (held while negotiating, so clients that start
+    /// together negotiate once).
     api: Mutex<Option<bollard::Docker>>,
+}
+
+/// The engines this process has clients of, by address; an engine is forgotten with its last client.
+fn engines() -> &'static std::sync::Mutex<HashMap<String, Weak<Engine>>> {
+    static ENGINES: OnceLock<std::sync::Mutex<HashMap<String, Weak<Engine>>>> = OnceLock::new();
+    ENGINES.get_or_init(Default::default)
+}
+
+fn engine(host: Host) -> Arc<Engine> {
+    let name = host.to_string();
+    let mut known = engines().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(engine) = known.get(&name).and_then(Weak::upgrade) {
+        return engine;
+    }
+    known.retain(|_, e| e.strong_count() > 0);
+    let engine = Arc::new(Engine { host, name: name.clone(), api: Mutex::new(None) });
+    known.insert(name, Arc::downgrade(&engine));
+    engine
 }
 
 impl Docker {
@@ -25,9 +54,13 @@ impl Docker {
     /// within `timeout` (the wait for the answer's head; streams may run longer). Nothing is sent yet: the engine
     /// may be down now and up later.
     pub fn new(host: &str, timeout: Duration) -> Result<Docker> {
-        let host = Host::parse(host)?;
-        let name = host.to_string();
-        Ok(Docker { inner: Arc::new(Inner { host, name, timeout, api: Mutex::new(None) }) })
+        let engine = engine(Host::parse(host)?);
+        Ok(Docker { inner: Arc::new(Inner { engine, timeout }) })
+    }
+
+    /// True when this client and `other` talk to the engine over the same connections.
+    pub fn shares_connections_with(&self, other: &Docker) -> bool {
+        Arc::ptr_eq(&self.inner.engine, &other.inner.engine)
     }
 
     /// A client that has reached the engine once (the API version is negotiated now).
@@ -39,7 +72,7 @@ impl Docker {
 
     /// The engine's address, e.g. `unix:///var/run/docker.sock`.
     pub fn host(&self) -> &str {
-        &self.inner.name
+        &self.inner.engine.name
     }
 
     /// The time limit of a request.
@@ -50,12 +83,14 @@ impl Docker {
     /// The bollard client, at the API version the engine speaks (negotiated on first use, and again after a
     /// failed negotiation).
     pub async fn api(&self) -> Result<bollard::Docker> {
-        let mut api = self.inner.api.lock().await;
+        let timeout = Duration::from_secs(self.inner.timeout.as_secs().max(1));
+        let engine = &self.inner.engine;
+        let mut api = engine.api.lock().await;
         if let Some(d) = api.as_ref() {
-            return Ok(d.clone());
+            return Ok(d.clone().with_timeout(timeout));
         }
-        let seconds = self.inner.timeout.as_secs().max(1);
-        let fresh = match &self.inner.host {
+        let seconds = timeout.as_secs();
+        let fresh = match &engine.host {
             Host::Unix(path) => {
                 bollard::Docker::connect_with_unix(&path.to_string_lossy(), seconds, bollard::API_DEFAULT_VERSION)
             }
@@ -64,14 +99,14 @@ impl Docker {
         .map_err(|e| self.error(e))?;
         let negotiated = fresh.negotiate_version().await.map_err(|e| self.error(e))?;
         let v = negotiated.client_version();
-        tracing::debug!(host = %self.inner.name, api = %format!("{}.{}", v.major_version, v.minor_version), "docker API version negotiated");
+        tracing::debug!(host = %engine.name, api = %format!("{}.{}", v.major_version, v.minor_version), "docker API version negotiated");
         *api = Some(negotiated.clone());
         Ok(negotiated)
     }
 
     /// The API version in use (`1.41` for engine 20.10), once negotiated.
     pub async fn api_version(&self) -> Option<String> {
-        let api = self.inner.api.lock().await;
+        let api = self.inner.engine.api.lock().await;
         api.as_ref().map(|d| {
             let v = d.client_version();
             format!("{}.{}", v.major_version, v.minor_version)
@@ -80,7 +115,7 @@ impl Docker {
 
     /// Classifies a bollard error of a call to this engine.
     pub fn error(&self, e: bollard::errors::Error) -> DockerError {
-        DockerError::from_bollard(&self.inner.name, self.inner.timeout.as_secs().max(1), e)
+        DockerError::from_bollard(&self.inner.engine.name, self.inner.timeout.as_secs().max(1), e)
     }
 
     /// `GET /_ping`: whether the engine answers.
@@ -101,6 +136,6 @@ impl Docker {
 
 impl std::fmt::Debug for Docker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Docker").field("host", &self.inner.name).finish_non_exhaustive()
+        f.debug_struct("Docker").field("host", &self.inner.engine.name).finish_non_exhaustive()
     }
 }

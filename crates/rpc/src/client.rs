@@ -61,6 +61,20 @@ struct Envelope<'a, P> {
     id: u64,
 }
 
+/// An answer decoded straight into the result's type, in one pass over the bytes: the common case, a result and no
+/// error. Anything else (an error, a null result, a result that does not decode) goes through [`Answer`].
+#[derive(Deserialize)]
+struct TypedAnswer<'a, R> {
+    #[serde(default = "none")]
+    result: Option<R>,
+    #[serde(default, borrow)]
+    error: Option<&'a RawValue>,
+}
+
+fn none<R>() -> Option<R> {
+    None
+}
+
 #[derive(Deserialize)]
 struct Answer {
     #[serde(default)]
@@ -195,6 +209,13 @@ impl RpcClient {
             Ok(r) => r?,
             Err(_) => return Err(self.unavailable(format!("{method} timed out after {:?}", self.inner.timeout))),
         };
+        // UTF-8 is checked once for the whole answer, not string by string.
+        let typed = std::str::from_utf8(&raw).ok().and_then(|t| serde_json::from_str::<TypedAnswer<R>>(t).ok());
+        if let Some(TypedAnswer { result: Some(result), error }) = typed {
+            if error.is_none_or(|e| e.get() == "null") {
+                return Ok(result);
+            }
+        }
         let answer: Answer = serde_json::from_slice(&raw)
             .map_err(|e| self.unavailable(format!("{method}: answer is not JSON-RPC: {e}")))?;
         if let Some(err) = answer.error.filter(|e| !e.is_null()) {
