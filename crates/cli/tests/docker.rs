@@ -111,6 +111,7 @@ fn go_instance_docker() -> Option<std::path::PathBuf> {
         .env("GO111MODULE", "off")
         .env("CGO_ENABLED", "0")
         .env("GOFLAGS", "")
+        .env("GOCACHE", std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("go-cache"))
         .output()
         .expect("run go build");
     assert!(built.status.success(), "go build of v0.5's instance-docker: {}", String::from_utf8_lossy(&built.stderr));

@@ -134,7 +134,11 @@ fn start_cluster() -> Option<(String, Vec<Child>)> {
         ports.iter().enumerate().map(|(i, (_, peer))| format!("e{i}=http://127.0.0.1:{peer}")).collect();
     let initial = initial.join(",");
     // The members die with the thread that spawns them, which lives as long as this test process.
-    let children = (0..3).map(|i| etcd_member(&base, &format!("e{i}"), ports[i], &initial, "new")).collect();
+    let children: Vec<Child> =
+        (0..3).map(|i| etcd_member(&base, &format!("e{i}"), ports[i], &initial, "new")).collect();
+    if let Ok(mut pids) = MEMBERS.lock() {
+        pids.extend(children.iter().map(Child::id));
+    }
     let endpoints: Vec<String> = ports.iter().map(|(c, _)| format!("127.0.0.1:{c}")).collect();
     let endpoints = endpoints.join(",");
     wait_healthy(&endpoints);
@@ -144,6 +148,9 @@ fn start_cluster() -> Option<(String, Vec<Child>)> {
 /// This run's cluster directory, for the exit hook.
 static DATA: OnceLock<std::path::PathBuf> = OnceLock::new();
 
+/// The shared cluster's members, stopped by the exit hook before their data goes.
+static MEMBERS: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
 /// Each member's data directory (with etcd's preallocated WAL, about 125 MB) under `base`; the logs stay beside them.
 fn member_data(base: &Path) -> Vec<std::path::PathBuf> {
     (0..3).map(|i| base.join(format!("e{i}"))).collect()
@@ -152,6 +159,15 @@ fn member_data(base: &Path) -> Vec<std::path::PathBuf> {
 /// At exit the members' data goes (a run once left 16 GB of it behind and filled the disk CI shares); their logs,
 /// a few KB, stay for a failure's post-mortem.
 extern "C" fn remove_data_at_exit() {
+    // The members first (they would die with this process, but a running etcd may still be writing its WAL).
+    let pids = MEMBERS.lock().map(|p| p.clone()).unwrap_or_default();
+    for pid in &pids {
+        // SAFETY: kill(2) and waitpid(2) on this process's own children; no memory is shared.
+        unsafe {
+            libc::kill(*pid as libc::pid_t, libc::SIGKILL);
+            libc::waitpid(*pid as libc::pid_t, std::ptr::null_mut(), 0);
+        }
+    }
     if let Some(base) = DATA.get() {
         for dir in member_data(base) {
             let _ = std::fs::remove_dir_all(dir);
@@ -160,24 +176,17 @@ extern "C" fn remove_data_at_exit() {
 }
 
 /// Removes what earlier runs killed before their exit hook left: the data of every `infrakit-etcd-PID-*` directory
-/// whose process is gone, and such directories entirely once a day old.
+/// over two hours old whose process is gone (a test binary runs for minutes; the age also spares a live run whose
+/// PID this process cannot see), and such directories entirely once a day old, whatever runs under their PID now.
 fn sweep_dead_runs() {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name.strip_prefix("infrakit-etcd-").and_then(|rest| rest.split('-').next()) else { continue };
-        if Path::new("/proc").join(pid).exists() {
-            continue;
-        }
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > Duration::from_secs(24 * 3600));
-        if old {
+        let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).unwrap_or_default();
+        if age > Duration::from_secs(24 * 3600) {
             let _ = std::fs::remove_dir_all(entry.path());
-        } else {
+        } else if age > Duration::from_secs(2 * 3600) && !Path::new("/proc").join(pid).exists() {
             for dir in member_data(&entry.path()) {
                 let _ = std::fs::remove_dir_all(dir);
             }

@@ -1,6 +1,7 @@
 //! The client: an engine address, a time limit, and the API version agreed with the engine. Every client of one
 //! engine in a process shares one connection pool and one negotiation (the instance plugin, the Swarm leadership
-//! and store, and the Swarm flavor, when they run together), each with its own time limit.
+//! and store, and the Swarm flavor, when they run together), each with its own time limit. Connections belong to
+//! the tokio runtime that made them, so the sharing is per runtime.
 
 use crate::{DockerError, Host, Result};
 use std::collections::HashMap;
@@ -26,9 +27,14 @@ struct Engine {
     host: Host,
     /// `host` as text, for errors and as the key of [`engines`].
     name: String,
-    /// The bollard client once the API version was negotiated (held while negotiating, so clients that start
-    /// together negotiate once).
-    api: Mutex<Option<bollard::Docker>>,
+    /// The bollard client of each runtime once the API version was negotiated (held while negotiating, so
+    /// clients that start together negotiate once).
+    api: Mutex<HashMap<Option<tokio::runtime::Id>, bollard::Docker>>,
+}
+
+/// The runtime this runs on, if any.
+fn runtime() -> Option<tokio::runtime::Id> {
+    tokio::runtime::Handle::try_current().ok().map(|h| h.id())
 }
 
 /// The engines this process has clients of, by address; an engine is forgotten with its last client.
@@ -44,7 +50,7 @@ fn engine(host: Host) -> Arc<Engine> {
         return engine;
     }
     known.retain(|_, e| e.strong_count() > 0);
-    let engine = Arc::new(Engine { host, name: name.clone(), api: Mutex::new(None) });
+    let engine = Arc::new(Engine { host, name: name.clone(), api: Mutex::new(HashMap::new()) });
     known.insert(name, Arc::downgrade(&engine));
     engine
 }
@@ -81,15 +87,18 @@ impl Docker {
     }
 
     /// The bollard client, at the API version the engine speaks (negotiated on first use, and again after a
-    /// failed negotiation).
+    /// failed negotiation). Waiting for another client's negotiation counts against this client's time limit.
     pub async fn api(&self) -> Result<bollard::Docker> {
         let timeout = Duration::from_secs(self.inner.timeout.as_secs().max(1));
+        let seconds = timeout.as_secs();
         let engine = &self.inner.engine;
-        let mut api = engine.api.lock().await;
-        if let Some(d) = api.as_ref() {
+        let rt = runtime();
+        let mut api = tokio::time::timeout(timeout, engine.api.lock())
+            .await
+            .map_err(|_| DockerError::Timeout { host: engine.name.clone(), seconds })?;
+        if let Some(d) = api.get(&rt) {
             return Ok(d.clone().with_timeout(timeout));
         }
-        let seconds = timeout.as_secs();
         let fresh = match &engine.host {
             Host::Unix(path) => {
                 bollard::Docker::connect_with_unix(&path.to_string_lossy(), seconds, bollard::API_DEFAULT_VERSION)
@@ -100,14 +109,14 @@ impl Docker {
         let negotiated = fresh.negotiate_version().await.map_err(|e| self.error(e))?;
         let v = negotiated.client_version();
         tracing::debug!(host = %engine.name, api = %format!("{}.{}", v.major_version, v.minor_version), "docker API version negotiated");
-        *api = Some(negotiated.clone());
+        api.insert(rt, negotiated.clone());
         Ok(negotiated)
     }
 
     /// The API version in use (`1.41` for engine 20.10), once negotiated.
     pub async fn api_version(&self) -> Option<String> {
         let api = self.inner.engine.api.lock().await;
-        api.as_ref().map(|d| {
+        api.get(&runtime()).map(|d| {
             let v = d.client_version();
             format!("{}.{}", v.major_version, v.minor_version)
         })

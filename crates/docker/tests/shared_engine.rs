@@ -25,6 +25,19 @@ async fn clients_of_one_engine_share_its_connections_and_negotiation() {
     assert_eq!(plugin.api().await.expect("api").timeout(), Duration::from_secs(30));
     leadership.version().await.expect("the leadership's client works");
 
+    // Connections belong to the runtime that made them: a client on another runtime negotiates its own.
+    let host = engine.host();
+    let elsewhere = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let client = Docker::new(&host, Duration::from_secs(5)).expect("client");
+            let before = client.api_version().await;
+            (before, client.ping().await.is_ok(), client.api_version().await.is_some())
+        })
+    });
+    assert_eq!(elsewhere.join().expect("the other runtime"), (None, true, true));
+    plugin.ping().await.expect("this runtime's connections still work");
+
     // Once its last client is gone, the engine is forgotten: a new client negotiates afresh.
     drop((plugin, leadership));
     let later = Docker::new(&engine.host(), Duration::from_secs(5)).expect("client");

@@ -104,6 +104,11 @@ impl HealthChecks {
     {
         if sweep {
             self.next_sweep = Some(Instant::now() + self.min_interval);
+        }
+        if flavor.constant_health().is_some() {
+            return; // Nothing to ask: the pass takes the flavor's word for every instance.
+        }
+        if sweep {
             self.check_aged(flavor, cfg, all, self.min_interval / 2);
         } else if !new.is_empty() {
             self.check_aged(flavor, cfg, new, self.min_interval);

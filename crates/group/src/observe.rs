@@ -180,6 +180,9 @@ impl Flavor for Timed<dyn Flavor> {
     async fn quorum(&self, properties: Option<&Any>, instances: &[Description]) -> Result<Option<Quorum>> {
         self.time("Flavor.Quorum", self.inner.quorum(properties, instances)).await
     }
+    fn constant_health(&self) -> Option<Health> {
+        self.inner.constant_health()
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::plan::QuorumState;
 use infrakit_spi::flavor::{Flavor, Quorum};
 use infrakit_spi::instance::{Description, Id};
 use std::borrow::Borrow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -34,6 +35,9 @@ pub struct QuorumChecks {
     verdict: Option<(Vec<Id>, Option<Quorum>)>,
     /// When the latest verdict arrived: it holds for the planner until the interval is over.
     verdict_at: Option<Instant>,
+    /// A pass was told "no verdict" because the one about its instances was too old: the next answer about them is
+    /// news even if unchanged.
+    refused: AtomicBool,
     /// The instances the latest check asks about: answers about others are dropped.
     asked: Option<Vec<Id>>,
     /// Until when the latest check may still answer (it is then under way).
@@ -65,6 +69,7 @@ impl QuorumChecks {
             group: String::new(),
             verdict: None,
             verdict_at: None,
+            refused: AtomicBool::new(false),
             asked: None,
             in_flight: None,
             last: None,
@@ -74,22 +79,29 @@ impl QuorumChecks {
         }
     }
 
-    /// What the planner is told for `listing`: a verdict only about these instances, and only a recent one.
-    pub fn state<D: Borrow<Description>>(&self, listing: &[D]) -> QuorumState {
+    /// What the planner is told for `listing`, by a pass that began (listing) at `began`: a verdict only about these
+    /// instances, and only one younger than the interval then.
+    pub fn state<D: Borrow<Description>>(&self, listing: &[D], began: Instant) -> QuorumState {
         match self.keeps {
             None if self.failing => QuorumState::Failing,
             None => QuorumState::Unknown,
             Some(false) => QuorumState::None,
             Some(true) => {
                 let ids = ids_of(listing);
-                let verdict =
-                    self.verdict.as_ref().filter(|(asked, _)| *asked == ids).filter(|_| self.fresh(Instant::now()));
+                let verdict = self.verdict.as_ref().filter(|(asked, _)| *asked == ids);
+                let verdict = match verdict {
+                    Some(_) if !self.fresh(began) => {
+                        self.refused.store(true, Ordering::Relaxed);
+                        None
+                    }
+                    v => v,
+                };
                 QuorumState::Quorum(verdict.and_then(|(_, q)| q.clone()))
             }
         }
     }
 
-    /// True while the latest verdict is younger than the interval.
+    /// True while the latest verdict is younger than the interval (at `now`; one that arrived later is fresh).
     fn fresh(&self, now: Instant) -> bool {
         self.verdict_at.is_some_and(|at| now.saturating_duration_since(at) < self.min_interval)
     }
@@ -98,9 +110,10 @@ impl QuorumChecks {
         self.verdict.as_ref().and_then(|(_, q)| q.as_ref()).is_some_and(|q| q.healthy)
     }
 
-    /// Starts a check of `listing` unless one of the same instances is under way. The same instances are asked
-    /// about at most once per minimum interval: a healthy quorum is then not asked again yet, any other verdict is
-    /// asked again once the interval is over (so a pass follows a quorum that heals). Returns at once.
+    /// Starts a check of `listing` unless one of the same instances is under way. A healthy quorum is asked about
+    /// again once its verdict is older than the interval (the planner no longer takes it); any other verdict is
+    /// asked about again once the interval since the last check is over (so a pass follows a quorum that heals).
+    /// Returns at once.
     pub fn check<D: Borrow<Description>>(&mut self, flavor: &Arc<dyn Flavor>, cfg: &Arc<GroupConfig>, listing: &[D]) {
         self.inbox.reap();
         self.group.clone_from(&cfg.id().0);
@@ -117,10 +130,10 @@ impl QuorumChecks {
             return;
         }
         let same = self.verdict.as_ref().is_some_and(|(asked, _)| *asked == ids);
-        let delay = match (same && recent, self.healthy()) {
-            (false, _) => Duration::ZERO,
-            (true, true) => return,
-            (true, false) => self.min_interval.saturating_sub(since.unwrap_or_default()),
+        let delay = match (same, self.healthy()) {
+            (true, true) if self.fresh(now) => return,
+            (true, false) if recent => self.min_interval.saturating_sub(since.unwrap_or_default()),
+            _ => Duration::ZERO,
         };
         self.asked = Some(ids.clone());
         self.in_flight = Some(now + delay + self.timeout * 2);
@@ -160,8 +173,8 @@ impl QuorumChecks {
         }
         let latest = self.asked.as_ref() == Some(&ids);
         let now = Instant::now();
-        // A verdict the planner no longer used (too old) is news when it comes again, even unchanged.
-        let renewed = latest && !self.fresh(now);
+        // A verdict a pass was refused (too old) is news when it comes again, even unchanged.
+        let renewed = latest && self.refused.swap(false, Ordering::Relaxed);
         if latest {
             self.in_flight = None;
             self.verdict_at = Some(now);
@@ -243,12 +256,12 @@ mod tests {
         let flavor: Arc<dyn Flavor> = Arc::new(Fake(Ensemble::default()));
         let mut checks = QuorumChecks::new(Duration::from_secs(10), Duration::from_secs(1));
         let listing = vec![desc("a"), desc("b")];
-        assert_eq!(checks.state(&listing), QuorumState::Unknown);
+        assert_eq!(checks.state(&listing, Instant::now()), QuorumState::Unknown);
         checks.check(&flavor, &cfg(), &listing);
         let v = checks.next().await.expect("answer");
         assert!(checks.record_all(v), "the first answer changes what the planner is told");
         let unhealthy = Quorum { healthy: false, leader: Some(Id("a".into())) };
-        assert_eq!(checks.state(&listing), QuorumState::Quorum(Some(unhealthy)));
+        assert_eq!(checks.state(&listing, Instant::now()), QuorumState::Quorum(Some(unhealthy)));
         // Asked again within the interval about the same instances: an unhealthy quorum is asked again once the
         // interval is over, not before.
         checks.check(&flavor, &cfg(), &listing);
@@ -256,26 +269,44 @@ mod tests {
         let v = checks.next().await.expect("answer after the interval");
         assert!(checks.record_all(v));
         let healthy = Quorum { healthy: true, leader: Some(Id("a".into())) };
-        assert_eq!(checks.state(&listing), QuorumState::Quorum(Some(healthy.clone())));
+        assert_eq!(checks.state(&listing, Instant::now()), QuorumState::Quorum(Some(healthy.clone())));
         // A healthy quorum is not asked about again within the interval.
         checks.check(&flavor, &cfg(), &listing);
         assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());
         // Another member set: no verdict until it is asked about, and it is asked at once.
         let other = vec![desc("a"), desc("c")];
-        assert_eq!(checks.state(&other), QuorumState::Quorum(None));
+        assert_eq!(checks.state(&other, Instant::now()), QuorumState::Quorum(None));
         checks.check(&flavor, &cfg(), &other);
         let v = checks.next().await.expect("answer");
         assert!(checks.record_all(v));
-        assert_eq!(checks.state(&other), QuorumState::Quorum(Some(healthy.clone())));
-        assert_eq!(checks.state(&listing), QuorumState::Quorum(None));
+        assert_eq!(checks.state(&other, Instant::now()), QuorumState::Quorum(Some(healthy.clone())));
+        assert_eq!(checks.state(&listing, Instant::now()), QuorumState::Quorum(None));
         // A verdict holds for the interval only: then it is no verdict until the flavor has been asked again, and
         // the same answer is news (the pass that waited for it may disrupt now).
         tokio::time::sleep(Duration::from_secs(1)).await;
-        assert_eq!(checks.state(&other), QuorumState::Quorum(None), "a verdict older than the interval");
+        assert_eq!(
+            checks.state(&other, Instant::now()),
+            QuorumState::Quorum(None),
+            "a verdict older than the interval"
+        );
         checks.check(&flavor, &cfg(), &other);
         let v = checks.next().await.expect("answer");
         assert!(checks.record_all(v), "a renewed verdict, though unchanged, plans a pass");
-        assert_eq!(checks.state(&other), QuorumState::Quorum(Some(healthy)));
+        assert_eq!(checks.state(&other, Instant::now()), QuorumState::Quorum(Some(healthy.clone())));
+        // That pass asks nothing more: its verdict is fresh.
+        checks.check(&flavor, &cfg(), &other);
+        assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());
+        // A pass begins and lists for over a second, while the verdict goes stale and is renewed: an unchanged
+        // verdict no pass was refused plans nothing (passes do not feed themselves), and the pass, judged by when
+        // it began, takes it.
+        let began = Instant::now();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        checks.check(&flavor, &cfg(), &other);
+        let v = checks.next().await.expect("answer");
+        assert!(!checks.record_all(v), "an unchanged verdict nobody waited for");
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(checks.state(&other, began), QuorumState::Quorum(Some(healthy)));
+        assert_eq!(checks.state(&other, Instant::now()), QuorumState::Quorum(None), "stale for a pass begun now");
     }
 
     #[tokio::test(start_paused = true)]
@@ -286,14 +317,14 @@ mod tests {
         let v = checks.next().await.expect("answer");
         assert!(v.2.is_err());
         assert!(checks.record_all(v), "no verdict: plan (and ask) again");
-        assert_eq!(checks.state::<Description>(&[]), QuorumState::Unknown);
+        assert_eq!(checks.state::<Description>(&[], Instant::now()), QuorumState::Unknown);
 
         let plain: Arc<dyn Flavor> = Arc::new(Fake(Plain));
         checks.forget();
         checks.check(&plain, &cfg(), &[desc("a")]);
         let v = checks.next().await.expect("answer");
         assert!(checks.record_all(v));
-        assert_eq!(checks.state(&[desc("a")]), QuorumState::None);
+        assert_eq!(checks.state(&[desc("a")], Instant::now()), QuorumState::None);
         // Not asked again within the interval; after it, the same answer is no news.
         checks.check(&plain, &cfg(), &[desc("b")]);
         assert!(tokio::time::timeout(Duration::from_millis(500), checks.next()).await.is_err());

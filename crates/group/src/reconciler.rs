@@ -37,8 +37,22 @@ pub struct Reconciler {
     listings: u64,
     listing_grace: Millis,
     max_creates: u64,
+    check_interval: Millis,
     rolled_back: Option<RolledBack>,
     quorum: QuorumState,
+}
+
+/// Which listed instances' verdicts come from a check since the last listing: only those count towards
+/// `Updating.Count`.
+#[derive(Debug, Clone, Copy)]
+pub enum Checked<'a> {
+    /// Every one.
+    All,
+    /// Those in the set.
+    Only(&'a HashSet<Id>),
+    /// Those listed for the first time (a flavor whose health is constant: each instance counts as checked when
+    /// first listed, and all of them once per health interval).
+    New,
 }
 
 impl Reconciler {
@@ -54,9 +68,17 @@ impl Reconciler {
             listings: 0,
             listing_grace: crate::model::LISTING_GRACE_MS,
             max_creates: DEFAULT_MAX_CREATES,
+            check_interval: 0,
             rolled_back: None,
             quorum: QuorumState::None,
         }
+    }
+
+    /// Sets how often instances are health-checked (0, the default: unknown), so a rollout that waits for
+    /// `Updating.Count` checks plans again once per check instead of at the next resync.
+    pub fn with_check_interval(mut self, ms: Millis) -> Reconciler {
+        self.check_interval = ms;
+        self
     }
 
     /// Sets how long a created instance may stay missing from the listing before it is destroyed by ID and
@@ -154,7 +176,8 @@ impl Reconciler {
         health: &BTreeMap<Id, Health>,
         fresh: Option<&HashSet<Id>>,
     ) {
-        self.observe_with(started, now, listing, &|id: &Id| health.get(id).copied(), fresh)
+        let checked = fresh.map_or(Checked::All, Checked::Only);
+        self.observe_with(started, now, listing, &|id: &Id| health.get(id).copied(), checked)
     }
 
     /// [`Reconciler::observe_checked`] with the verdicts looked up through `health` (the supervisor's own map, so
@@ -166,7 +189,7 @@ impl Reconciler {
         now: Millis,
         listing: Vec<Description>,
         health: &dyn Fn(&Id) -> Option<Health>,
-        fresh: Option<&HashSet<Id>>,
+        checked: Checked<'_>,
     ) {
         // Members are kept sorted by ID; sorting the listing (usually sorted already) lets the two be merged
         // without hashing or copying IDs.
@@ -189,7 +212,11 @@ impl Reconciler {
             }
             let prev = if prev_iter.peek().is_some_and(|p| p.desc.id == desc.id) { prev_iter.next() } else { None };
             let h = health(&desc.id).unwrap_or_default();
-            let checked = fresh.is_none_or(|f| f.contains(&desc.id));
+            let checked = match checked {
+                Checked::All => true,
+                Checked::Only(fresh) => fresh.contains(&desc.id),
+                Checked::New => prev.is_none(),
+            };
             let (desc, first_seen, first_listing, unhealthy_since, healthy_since, healthy_count) = match prev {
                 Some(p) => {
                     let desc = if *p.desc == desc { p.desc } else { std::sync::Arc::new(desc) };
@@ -284,6 +311,7 @@ impl Reconciler {
             now,
             listing_grace: self.listing_grace(),
             max_creates: self.max_creates,
+            check_interval: self.check_interval,
             quorum: &self.quorum,
         });
         // The planner's view of the rollout is kept even when the pass is planned again.

@@ -9,7 +9,7 @@ use crate::health::HealthChecks;
 use crate::model::{Action, InFlight, Member, Outcome};
 use crate::persisted::Persisted;
 use crate::quorum::QuorumChecks;
-use crate::reconciler::Reconciler;
+use crate::reconciler::{Checked, Reconciler};
 use crate::retired::Retired;
 use crate::rollout::Rollout;
 use infrakit_spi::flavor::Flavor;
@@ -150,8 +150,11 @@ impl Supervisor {
     ) -> Supervisor {
         let grace = deps.options.listing_grace.as_millis() as u64;
         let max_creates = (deps.options.max_parallel.max(1) as u64).saturating_mul(32);
-        let mut recon =
-            Reconciler::new(config.clone(), rollout).with_listing_grace(grace).with_max_creates(max_creates);
+        let check_interval = deps.options.health_interval.as_millis() as u64;
+        let mut recon = Reconciler::new(config.clone(), rollout)
+            .with_listing_grace(grace)
+            .with_max_creates(max_creates)
+            .with_check_interval(check_interval);
         let saved = in_flight.unwrap_or_default();
         if !saved.is_empty() {
             tracing::info!(group = %config.id(), creates = saved.creates.len(), unlisted = saved.unlisted.len(),
@@ -559,6 +562,7 @@ impl Loop {
         let filter: Tags = [(GROUP_TAG.to_string(), cfg.id().0.clone())].into();
         let timeout = deps.options.call_timeout;
         let started = deps.clock.now();
+        let began = tokio::time::Instant::now();
         let mut listing = tokio::time::timeout(timeout, instance.describe_instances(&filter, false))
             .await
             .map_err(|_| Error::Unavailable(format!("listing instances of {} timed out", cfg.instance.plugin)))??;
@@ -575,27 +579,37 @@ impl Loop {
             recon.set_listing_grace(self.grace());
         }
         self.quorum.check(&flavor, &cfg, &listing);
-        recon.set_quorum(self.quorum.state(&listing));
+        recon.set_quorum(self.quorum.state(&listing, began));
         self.health.forget_unlisted(&listing);
         let fresh = self.health.take_fresh();
         let now = deps.clock.now();
         let checks = &self.health;
         let current_ids: Option<HashSet<Id>> =
             (current_plugin < listing.len()).then(|| listing[..current_plugin].iter().map(|d| d.id.clone()).collect());
-        recon.observe_with(started, now, listing, &|id: &Id| checks.verdict(id), Some(&fresh));
+        let sweep = checks.sweep_due();
+        let constant = flavor.constant_health();
+        match constant {
+            // No checks: every instance of the current plugin has the flavor's verdict, counted as a check when it
+            // is first listed and once per health interval (as a check of each would be).
+            Some(h) => {
+                let current = |id: &Id| current_ids.as_ref().is_none_or(|ids| ids.contains(id)).then_some(h);
+                let counted = if sweep { Checked::All } else { Checked::New };
+                recon.observe_with(started, now, listing, &current, counted);
+            }
+            None => recon.observe_with(started, now, listing, &|id: &Id| checks.verdict(id), Checked::Only(&fresh)),
+        }
         // Checks start from the members, which share their descriptions: nothing is copied for them. Every member
         // is looked at once per health interval; in between, only those first listed now.
         let current = |m: &&Member| current_ids.as_ref().is_none_or(|ids| ids.contains(m.id()));
         let latest = recon.listings();
-        let new: Vec<Arc<Description>> = recon
-            .members()
-            .iter()
-            .filter(|m| m.first_listing == latest)
-            .filter(current)
-            .map(|m| m.desc.clone())
-            .collect();
-        let sweep = self.health.sweep_due();
-        let all: Vec<Arc<Description>> = match sweep {
+        let new: Vec<Arc<Description>> = match constant {
+            Some(_) => Vec::new(),
+            None => {
+                let members = recon.members().iter();
+                members.filter(|m| m.first_listing == latest).filter(current).map(|m| m.desc.clone()).collect()
+            }
+        };
+        let all: Vec<Arc<Description>> = match sweep && constant.is_none() {
             true => recon.members().iter().filter(current).map(|m| m.desc.clone()).collect(),
             false => Vec::new(),
         };

@@ -322,7 +322,7 @@ async fn roll_under_churn(flavor: NoQuorum) -> (usize, Vec<String>) {
         if let Some(v) = checks.next().await {
             checks.record_all(v);
         }
-        sim.recon.set_quorum(checks.state(&next));
+        sim.recon.set_quorum(checks.state(&next, tokio::time::Instant::now()));
         sim.step();
     }
     (rolled(&sim), sim.recon.status().notes.clone())

@@ -7,7 +7,7 @@ mod common;
 use common::memory::{controller as memory_controller, memory_spec, within, Memory};
 use infrakit_flavor_vanilla::VanillaFlavor;
 use infrakit_group::plugin::GroupPlugin;
-use infrakit_spi::group::{self, Group};
+use infrakit_spi::group::{self, Group, GroupControl};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -56,4 +56,82 @@ async fn the_end_of_a_listing_grace_wakes_the_loop() {
         g.describe_group(&group::Id("g".into())).await.is_ok_and(|d| d.converged)
     })
     .await;
+}
+
+/// The vanilla flavor, counting the `Healthy` calls it gets; with `constant`, it says its instances are always
+/// healthy (as the vanilla flavor does), without, each must be asked about.
+struct Counting {
+    inner: VanillaFlavor,
+    constant: bool,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+#[async_trait::async_trait]
+impl infrakit_spi::flavor::Flavor for Counting {
+    async fn validate(
+        &self,
+        p: Option<&infrakit_spi::Any>,
+        a: &infrakit_spi::flavor::AllocationMethod,
+    ) -> infrakit_spi::Result<()> {
+        self.inner.validate(p, a).await
+    }
+    async fn prepare(
+        &self,
+        r: infrakit_spi::flavor::Prepare<'_>,
+    ) -> infrakit_spi::Result<infrakit_spi::instance::Spec> {
+        self.inner.prepare(r).await
+    }
+    async fn healthy(
+        &self,
+        p: Option<&infrakit_spi::Any>,
+        d: &infrakit_spi::instance::Description,
+    ) -> infrakit_spi::Result<infrakit_spi::flavor::Health> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.healthy(p, d).await
+    }
+    async fn drain(
+        &self,
+        p: Option<&infrakit_spi::Any>,
+        d: &infrakit_spi::instance::Description,
+    ) -> infrakit_spi::Result<()> {
+        self.inner.drain(p, d).await
+    }
+    fn constant_health(&self) -> Option<infrakit_spi::flavor::Health> {
+        self.inner.constant_health().filter(|_| self.constant)
+    }
+}
+
+/// A flavor whose health is constant is never asked about an instance, yet its instances count as healthy, and a
+/// rollout still waits for `Updating.Count` checks: one when an instance is first listed, then one per health
+/// interval. The same rollout with a flavor that is asked about each instance gets the same result.
+#[tokio::test(start_paused = true)]
+async fn a_flavor_of_constant_health_is_not_asked_and_rollouts_still_count_checks() {
+    for constant in [false, true] {
+        let plugin = Memory::new(Duration::ZERO);
+        let flavor = Arc::new(Counting { inner: VanillaFlavor::default(), constant, calls: Default::default() });
+        let g = memory_controller(plugin.clone(), flavor.clone());
+        let id = group::Id("g".into());
+        g.commit_group(spec(3), false).await.expect("commit");
+        within(Duration::from_secs(10), "3 healthy instances", async || {
+            g.status(&id).await.is_ok_and(|s| s.counts.healthy == 3 && s.counts.converged)
+        })
+        .await;
+        let before = plugin.ids();
+        // A rollout that needs each new instance healthy for 3 checks: done, every old one replaced.
+        let rolled = memory_spec(r#"{"Size":3}"#, r#"{"Note":"v2"}"#, r#","Updating":{"Count":3}"#);
+        g.commit_group(rolled, false).await.expect("commit the rollout");
+        within(Duration::from_secs(120), "the rollout", async || {
+            let ids = plugin.ids();
+            ids.len() == 3
+                && !ids.iter().any(|i| before.contains(i))
+                && g.status(&id).await.is_ok_and(|s| s.counts.converged && s.counts.healthy == 3)
+        })
+        .await;
+        let calls = flavor.calls.load(std::sync::atomic::Ordering::SeqCst);
+        if constant {
+            assert_eq!(calls, 0, "a flavor of constant health was asked about instances");
+        } else {
+            assert!(calls >= 9, "each new instance checked at least 3 times: {calls} calls");
+        }
+    }
 }

@@ -138,6 +138,13 @@ pub trait Flavor: Send + Sync {
     async fn healthy(&self, properties: Option<&Any>, instance: &Description) -> Result<Health>;
     /// Prepares the instance for destruction (best effort).
     async fn drain(&self, properties: Option<&Any>, instance: &Description) -> Result<()>;
+    /// The health of every instance, when the flavor knows it without looking at any (the vanilla flavor's
+    /// instances are always healthy); `None` (the default) when each instance must be asked about. The controller
+    /// then runs no health checks for the group. In-process only: a plugin in another process is asked about each
+    /// instance, as InfraKit v0.5 does.
+    fn constant_health(&self) -> Option<Health> {
+        None
+    }
     /// The quorum the group's `instances` form, for flavors that keep one; `None` (the default) for those that do
     /// not. Sent as the extension method `Flavor.Quorum`: a flavor that does not know it (InfraKit v0.5) is `None`.
     async fn quorum(&self, properties: Option<&Any>, instances: &[Description]) -> Result<Option<Quorum>> {

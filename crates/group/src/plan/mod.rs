@@ -49,6 +49,9 @@ pub struct Input<'a> {
     pub listing_grace: Millis,
     /// At most this many creates are in flight at once: a huge shortfall is met in batches, never allocated at once.
     pub max_creates: u64,
+    /// How often instances are health-checked (0: unknown); a rollout waiting for `Updating.Count` checks plans
+    /// again after each.
+    pub check_interval: Millis,
     /// What the flavor says about the group's quorum.
     pub quorum: &'a QuorumState,
 }
@@ -113,6 +116,7 @@ struct Ctx<'a> {
     now: Millis,
     listing_grace: Millis,
     max_creates: u64,
+    check_interval: Millis,
     quorum: &'a QuorumState,
     /// The config hash in force.
     hash: &'a str,
@@ -195,6 +199,7 @@ pub fn plan(input: Input<'_>) -> Plan {
         now: input.now,
         listing_grace: input.listing_grace,
         max_creates: input.max_creates,
+        check_interval: input.check_interval,
         quorum: input.quorum,
         hash: cfg.hash.as_str(),
         target: cfg.target(),

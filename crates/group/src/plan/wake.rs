@@ -8,7 +8,8 @@ use infrakit_spi::flavor::Health;
 
 /// The earliest future time something deferred becomes due: a failed destroy's retry, the end of a create
 /// back-off, an unlisted create given up, an unhealthy instance's grace or timeout, a new instance's monitor period
-/// while `rolling`, the `rollout`'s deadline.
+/// while `rolling`, the next health check of a new instance still short of `Updating.Count` checks while `rolling`,
+/// the `rollout`'s deadline.
 pub(super) fn at(ctx: &Ctx<'_>, rolling: bool, rollout: Option<&Rollout>) -> Option<Millis> {
     let (cfg, ledger, now) = (ctx.cfg, ctx.ledger, ctx.now);
     let mut due: Vec<Millis> = ledger
@@ -33,6 +34,9 @@ pub(super) fn at(ctx: &Ctx<'_>, rolling: bool, rollout: Option<&Rollout>) -> Opt
         if rolling && m.health == Health::Healthy && ctx.is_current(m) {
             if let Some(t) = m.healthy_since {
                 due.push(t.saturating_add(cfg.updating.monitor_ms()));
+            }
+            if m.healthy_count < cfg.updating.count && ctx.check_interval > 0 {
+                due.push(now.saturating_add(ctx.check_interval));
             }
         }
     }

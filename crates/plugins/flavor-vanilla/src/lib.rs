@@ -173,6 +173,10 @@ impl Flavor for VanillaFlavor {
         Ok(Health::Healthy)
     }
 
+    fn constant_health(&self) -> Option<Health> {
+        Some(Health::Healthy)
+    }
+
     async fn drain(&self, _properties: Option<&Any>, _instance: &Description) -> Result<()> {
         Ok(())
     }
