@@ -90,6 +90,8 @@ fn shutdown_removes_only_the_files_it_made() {
     let plugins = home.path().join("plugins");
     let mut first = start_plugins(&plugins, &["flavor-vanilla"]);
     wait_for_sockets(&plugins, &["flavor-vanilla"]);
+    // The PID file is written just after the socket.
+    wait_until("the first plugin's PID file", Duration::from_secs(60), || plugins.join("flavor-vanilla.pid").exists());
     // The first plugin's files are removed behind its back, and a second plugin takes the name.
     std::fs::remove_file(plugins.join("flavor-vanilla")).unwrap();
     std::fs::remove_file(plugins.join("flavor-vanilla.pid")).unwrap();

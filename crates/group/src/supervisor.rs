@@ -441,7 +441,9 @@ async fn run(
                 break;
             }
         }
-        // Coalesce a burst: everything already finished is folded in before the next pass.
+        // Coalesce a burst: the tasks ready now run first (creates and destroys finishing at the same moment report
+        // in), then everything finished is folded in before the next pass.
+        tokio::task::yield_now().await;
         while let Ok(outcome) = done_rx.try_recv() {
             recon.complete(&outcome, deps.clock.now());
         }

@@ -38,11 +38,13 @@ fn ids(plan: &Value, field: &str) -> Vec<Id> {
 
 /// Waits until the group runs `spec`'s config and has nothing in flight: converged, or (`pauses`) its rollout
 /// paused for a person.
-async fn settled(g: &GroupPlugin, plugin: &Memory, hash: &str, pauses: bool) {
+/// Waits until the commit is carried out: a pass after `passes` (a size change keeps the hash, so the status before
+/// the commit's first pass would look settled), nothing in flight, and every instance at `hash`.
+async fn settled(g: &GroupPlugin, plugin: &Memory, hash: &str, pauses: bool, passes: u64) {
     within(LIMIT, "the commit carried out", async || {
         let Ok(snap) = g.snapshot(&gid()).await else { return false };
         let s = &snap.status.counts;
-        if snap.config.hash != hash || s.creating > 0 || s.destroying > 0 {
+        if snap.status.passes <= passes || snap.config.hash != hash || s.creating > 0 || s.destroying > 0 {
             return false;
         }
         if pauses {
@@ -60,7 +62,7 @@ async fn pretend_then_commit(from: group::Spec, to: group::Spec) {
     let g = controller(plugin.clone(), Arc::new(VanillaFlavor::default()));
     g.commit_group(from.clone(), false).await.expect("first commit");
     let first = infrakit_group::config::GroupConfig::parse(&from).expect("spec");
-    settled(&g, &plugin, &first.hash, false).await;
+    settled(&g, &plugin, &first.hash, false, 0).await;
     let before: BTreeSet<Id> = plugin.ids().into_iter().collect();
     plugin.take_destroyed();
     let provisions = plugin.provisions();
@@ -73,12 +75,13 @@ async fn pretend_then_commit(from: group::Spec, to: group::Spec) {
     let snap = g.snapshot(&gid()).await.expect("snapshot");
     assert_eq!(snap.config.hash, first.hash, "--pretend put the spec in force");
 
+    let passes = g.snapshot(&gid()).await.expect("snapshot").status.passes;
     let commit = g.commit_group(to.clone(), false).await.expect("commit");
     assert_eq!((&commit.details, &commit.plan), (&pretend.details, &pretend.plan), "the commit's own preview");
     let plan = pretend.plan.expect("a plan").to_value();
     let pauses = plan["Pauses"].as_bool().unwrap_or(false);
     let next = infrakit_group::config::GroupConfig::parse(&to).expect("spec");
-    settled(&g, &plugin, &next.hash, pauses).await;
+    settled(&g, &plugin, &next.hash, pauses, passes).await;
 
     let (roll, destroy) = (ids(&plan, "Roll"), ids(&plan, "Destroy"));
     let planned: BTreeSet<Id> = roll.iter().chain(&destroy).cloned().collect();
