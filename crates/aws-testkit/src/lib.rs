@@ -7,11 +7,11 @@
 //! Where moto is not installed, [`Moto::shared`] prints why and returns `None`, so the test skips; under CI (`CI`
 //! set) that is a failure instead (`scripts/install-deps` installs it).
 
+use infrakit_docker_testkit::process::{self, alive};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The region the endpoint serves (moto's default VPC and subnets are made per region).
@@ -176,69 +176,16 @@ fn wait_listening(port: u16, pid: i32, limit: Duration) -> Result<(), String> {
     Err(format!("nothing listened on port {port} within {limit:?}"))
 }
 
-type Request = (String, Vec<String>, Vec<(String, String)>, mpsc::Sender<Result<i32, String>>);
-
-/// Spawns `program args...` from one long-lived thread (so its parent-death signal fires when this process ends,
-/// not when the test thread that asked for it does); returns its PID.
+/// Spawns `program args...` with `env` added, its output discarded, through the Docker test kit's spawner (one
+/// long-lived thread, so the server dies with this process); returns its PID.
 fn spawn(program: &str, args: Vec<String>, env: &[(&str, &str)]) -> Result<i32, String> {
-    static SPAWNER: OnceLock<Mutex<mpsc::Sender<Request>>> = OnceLock::new();
-    let spawner = SPAWNER.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Request>();
-        std::thread::spawn(move || {
-            for (program, args, env, reply) in rx {
-                let _ = reply.send(spawn_here(&program, &args, &env));
-            }
-        });
-        Mutex::new(tx)
-    });
-    let (reply, answer) = mpsc::channel();
-    let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    spawner
-        .lock()
-        .map_err(|_| "the spawner's lock is poisoned".to_string())?
-        .send((program.to_string(), args, env, reply))
-        .map_err(|_| "the spawner thread is gone".to_string())?;
-    answer.recv().map_err(|_| "the spawner thread did not answer".to_string())?
-}
-
-fn spawn_here(program: &str, args: &[String], env: &[(String, String)]) -> Result<i32, String> {
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    // SAFETY: prctl(2) is async-signal-safe, the only kind of call allowed between fork and exec.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        cmd.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            Ok(())
-        });
-    }
-    let child = cmd.spawn().map_err(|e| format!("{program}: {e}"))?;
-    Ok(child.id() as i32)
-}
-
-/// True while `pid` (a child of this process) has not exited; reaps it once it has.
-fn alive(pid: i32) -> bool {
-    let mut status = 0;
-    // SAFETY: waitpid(2) with WNOHANG on our own child; `status` is a valid out-pointer.
-    unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) == 0 }
+    let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    process::spawn(program, &args, &env, None)
 }
 
 /// SIGTERM, then SIGKILL after 5 s; returns once the process is gone.
 fn stop(pid: i32) {
-    // SAFETY: kill(2) of our own child.
-    unsafe { libc::kill(pid, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while alive(pid) {
-        if Instant::now() > deadline {
-            // SAFETY: as above.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    process::stop(pid, Duration::from_secs(5));
 }
 
 extern "C" fn at_exit() {

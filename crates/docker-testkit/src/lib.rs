@@ -8,7 +8,7 @@
 //! skips; under CI (`CI` set) that is a failure instead.
 
 mod image;
-mod process;
+pub mod process;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

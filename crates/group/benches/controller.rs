@@ -4,12 +4,9 @@
 
 use async_trait::async_trait;
 use infrakit_flavor_vanilla::VanillaFlavor;
-use infrakit_group::clock::SystemClock;
 use infrakit_group::config::GroupConfig;
-use infrakit_group::persisted::Persisted;
 use infrakit_group::plugin::GroupPlugin;
 use infrakit_group::reconciler::Reconciler;
-use infrakit_group::supervisor::{Deps, Options};
 use infrakit_instance_file::FileInstance;
 use infrakit_rpc::Registry;
 use infrakit_spi::flavor::Health;
@@ -24,7 +21,10 @@ use std::time::{Duration, Instant};
 mod measure;
 #[path = "../tests/common/state.rs"]
 mod state;
+#[path = "support/deps.rs"]
+mod support_deps;
 use measure::rss_mib;
+use support_deps::deps;
 
 /// The file plugin without its inotify push: the controller only sees changes when it polls.
 struct PollOnly(FileInstance);
@@ -58,18 +58,6 @@ fn spec(size: u64, version: u32, unavailable: u64) -> group::Spec {
         "Flavor":{{"Plugin":"flavor-vanilla","Properties":{{"Init":["echo hi"],"Tags":{{"tier":"web"}}}}}}}}"#
     );
     group::Spec { id: group::Id("bench".into()), properties: Some(Any::from_json(&text).expect("spec")) }
-}
-
-/// A controller's dependencies: plugins from `registry`, the system clock, rollouts in memory.
-fn deps(registry: Registry, resync: Duration) -> Deps {
-    Deps {
-        guard: None,
-        spec_sink: None,
-        lookup: Arc::new(registry),
-        clock: Arc::new(SystemClock),
-        persisted: Persisted::new(Arc::new(state::Docs::default())),
-        options: Options { resync, max_parallel: 64, ..Options::default() },
-    }
 }
 
 fn controller(dir: &Path, push: bool, resync: Duration) -> Arc<GroupPlugin> {

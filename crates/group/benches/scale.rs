@@ -4,16 +4,14 @@
 //!   converge-file N...    converge N instance-file instances from nothing (time, CPU, passes, resident memory)
 //!   converge-file-nosync N...  the same with the file plugin's `--file-no-sync` (atomic writes without fsync, as v0.5)
 //!   converge-memory N     the same with the in-memory plugin; memory per managed instance
-//!   pass-memory N         once converged: CPU per reconcile pass (resync every 1 s, health checks included)
+//!   pass-memory N         once converged: CPU per reconcile pass (resync every 1 s; the vanilla flavor's health
+//!                         is constant, so no health checks run)
 //!   groups G N            G groups of N in-memory instances: converge, then idle CPU (default 10 s resync)
 //!   kill-memory N         once converged, one instance dies: time until its replacement is listed
 
 use infrakit_flavor_vanilla::VanillaFlavor;
-use infrakit_group::clock::SystemClock;
 use infrakit_group::memory::MemoryInstance;
-use infrakit_group::persisted::Persisted;
 use infrakit_group::plugin::GroupPlugin;
-use infrakit_group::supervisor::{Deps, Options};
 use infrakit_instance_file::FileInstance;
 use infrakit_rpc::Registry;
 use infrakit_spi::group::{self, Group};
@@ -26,7 +24,10 @@ use std::time::{Duration, Instant};
 mod measure;
 #[path = "../tests/common/state.rs"]
 mod state;
+#[path = "support/deps.rs"]
+mod support_deps;
 use measure::rss_mib;
+use support_deps::deps;
 
 fn spec(id: &str, plugin: &str, size: u64) -> group::Spec {
     let text = format!(
@@ -41,14 +42,7 @@ fn controller(instance: Arc<dyn Instance>, name: &str, resync: Duration) -> Grou
     let registry = Registry::new(None);
     registry.add_instance(name, instance);
     registry.add_flavor("flavor-vanilla", Arc::new(VanillaFlavor::default()));
-    GroupPlugin::new(Deps {
-        guard: None,
-        spec_sink: None,
-        lookup: Arc::new(registry),
-        clock: Arc::new(SystemClock),
-        persisted: Persisted::new(Arc::new(state::Docs::default())),
-        options: Options { resync, max_parallel: 64, ..Options::default() },
-    })
+    GroupPlugin::new(deps(registry, resync))
 }
 
 /// Process CPU time (user + system) so far.
