@@ -65,14 +65,11 @@ struct Envelope<'a, P> {
 /// error. Anything else (an error, a null result, a result that does not decode) goes through [`Answer`].
 #[derive(Deserialize)]
 struct TypedAnswer<'a, R> {
-    #[serde(default = "none")]
+    /// Missing or `null`: `None` (serde's rule for `Option` fields).
     result: Option<R>,
-    #[serde(default, borrow)]
+    /// Likewise; a present error is never `Some("null")`.
+    #[serde(borrow)]
     error: Option<&'a RawValue>,
-}
-
-fn none<R>() -> Option<R> {
-    None
 }
 
 #[derive(Deserialize)]
@@ -211,10 +208,8 @@ impl RpcClient {
         };
         // UTF-8 is checked once for the whole answer, not string by string.
         let typed = std::str::from_utf8(&raw).ok().and_then(|t| serde_json::from_str::<TypedAnswer<R>>(t).ok());
-        if let Some(TypedAnswer { result: Some(result), error }) = typed {
-            if error.is_none_or(|e| e.get() == "null") {
-                return Ok(result);
-            }
+        if let Some(TypedAnswer { result: Some(result), error: None }) = typed {
+            return Ok(result);
         }
         let answer: Answer = serde_json::from_slice(&raw)
             .map_err(|e| self.unavailable(format!("{method}: answer is not JSON-RPC: {e}")))?;
@@ -283,4 +278,23 @@ fn never_written(e: &hyper::Error) -> bool {
         source = err.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TypedAnswer;
+
+    fn typed(text: &str) -> Option<(Option<u32>, bool)> {
+        serde_json::from_str::<TypedAnswer<u32>>(text).ok().map(|a| (a.result, a.error.is_some()))
+    }
+
+    /// The one-pass decode takes only a result with no error; everything else falls through to the full path.
+    #[test]
+    fn the_typed_answer_sees_missing_and_null_as_none() {
+        assert_eq!(typed(r#"{"jsonrpc":"2.0","result":7,"id":1}"#), Some((Some(7), false)));
+        assert_eq!(typed(r#"{"jsonrpc":"2.0","result":7,"error":null,"id":1}"#), Some((Some(7), false)));
+        assert_eq!(typed(r#"{"jsonrpc":"2.0","result":null,"id":1}"#), Some((None, false)));
+        assert_eq!(typed(r#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"x"},"id":1}"#), Some((None, true)));
+        assert_eq!(typed(r#"{"jsonrpc":"2.0","result":"seven","id":1}"#), None);
+    }
 }
