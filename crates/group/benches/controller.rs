@@ -46,6 +46,9 @@ impl Instance for PollOnly {
     async fn describe_instances(&self, t: &Tags, p: bool) -> Result<Vec<Description>> {
         self.0.describe_instances(t, p).await
     }
+    async fn describe_shared(&self, t: &Tags, p: bool) -> Result<Vec<Arc<Description>>> {
+        self.0.describe_shared(t, p).await
+    }
     fn changes(&self) -> Option<Changes> {
         None
     }

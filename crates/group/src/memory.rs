@@ -1,9 +1,11 @@
 //! An instance plugin that keeps its instances in memory (feature `memory-instance`), so benchmarks and tests of
 //! large fleets measure the controller, not a filesystem or a provider. Instances are indexed by their
-//! `infrakit.group` tag, so each group's listing costs the size of that group, as a provider's tag filter would.
+//! `infrakit.group` tag, so each group's listing costs the size of that group, as a provider's tag filter would,
+//! and a shared listing ([`Instance::describe_shared`]) hands out the descriptions it keeps, as the file plugin's
+//! index does.
 
 use async_trait::async_trait;
-use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, LogicalId, Spec, Tags};
+use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, Spec, Tags};
 use infrakit_spi::{Any, Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,42 +14,13 @@ use tokio::sync::watch;
 
 const GROUP_TAG: &str = "infrakit.group";
 
-/// One instance as kept: its tags are shared with every other instance that has the same ones (a group's
-/// instances mostly do), as a provider's own storage would not copy them per instance into the controller's heap.
-struct Stored {
-    logical_id: Option<LogicalId>,
-    tags: Arc<Tags>,
-}
-
 #[derive(Default)]
 struct Index {
-    /// Instances by their group tag ("" when they have none), then by ID.
-    by_group: HashMap<String, BTreeMap<Id, Stored>>,
+    /// Instances by their group tag ("" when they have none), then by ID. A listing hands out the descriptions
+    /// kept here (see [`Instance::describe_shared`]), as an index kept by a provider's plugin would.
+    by_group: HashMap<String, BTreeMap<Id, Arc<Description>>>,
     /// The group tag of each instance.
     group_of: HashMap<Id, String>,
-    /// Distinct tag sets in use, so equal ones are kept once (pruned when it grows past twice its live size).
-    interned: Vec<Arc<Tags>>,
-}
-
-impl Index {
-    fn intern(&mut self, tags: Tags) -> Arc<Tags> {
-        if let Some(found) = self.interned.iter().rev().find(|t| ***t == tags) {
-            return found.clone();
-        }
-        if self.interned.len() >= 64 {
-            self.interned.retain(|t| Arc::strong_count(t) > 1);
-            if self.interned.len() >= 64 {
-                self.interned.remove(0);
-            }
-        }
-        let tags = Arc::new(tags);
-        self.interned.push(tags.clone());
-        tags
-    }
-}
-
-fn describe(id: &Id, s: &Stored) -> Description {
-    Description { id: id.clone(), logical_id: s.logical_id.clone(), tags: (*s.tags).clone(), properties: None }
 }
 
 /// The in-memory instance plugin. Clones share the same instances.
@@ -129,23 +102,20 @@ impl Instance for MemoryInstance {
     async fn provision(&self, spec: Spec) -> Result<Id> {
         let id = Id(format!("mem-{:012}", self.next.fetch_add(1, Ordering::Relaxed)));
         let group = spec.tags.get(GROUP_TAG).cloned().unwrap_or_default();
+        let desc = Description { id: id.clone(), logical_id: spec.logical_id, tags: spec.tags, properties: None };
         let mut index = self.lock();
-        let stored = Stored { logical_id: spec.logical_id, tags: index.intern(spec.tags) };
         index.group_of.insert(id.clone(), group.clone());
-        index.by_group.entry(group).or_default().insert(id.clone(), stored);
+        index.by_group.entry(group).or_default().insert(id.clone(), Arc::new(desc));
         Ok(id)
     }
 
     async fn label(&self, id: &Id, labels: &Tags) -> Result<()> {
         let mut index = self.lock();
         let group = index.group_of.get(id).cloned().ok_or_else(|| Error::NotFound(format!("instance {id}")))?;
-        let current = index.by_group.get(&group).and_then(|m| m.get(id)).map(|s| s.tags.clone());
-        let mut tags = (*current.ok_or_else(|| Error::NotFound(format!("instance {id}")))?).clone();
-        tags.extend(labels.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let tags = index.intern(tags);
-        if let Some(stored) = index.by_group.get_mut(&group).and_then(|m| m.get_mut(id)) {
-            stored.tags = tags;
-        }
+        let stored = index.by_group.get_mut(&group).and_then(|m| m.get_mut(id));
+        let stored = stored.ok_or_else(|| Error::NotFound(format!("instance {id}")))?;
+        // A new description: one already handed out stays as it was listed.
+        Arc::make_mut(stored).tags.extend(labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(())
     }
 
@@ -157,15 +127,25 @@ impl Instance for MemoryInstance {
         }
     }
 
-    async fn describe_instances(&self, tags: &Tags, _properties: bool) -> Result<Vec<Description>> {
+    async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+        let shared = self.describe_shared(tags, properties).await?;
+        Ok(shared.into_iter().map(Arc::unwrap_or_clone).collect())
+    }
+
+    async fn describe_shared(&self, tags: &Tags, _properties: bool) -> Result<Vec<Arc<Description>>> {
         let index = self.lock();
-        let matching = |m: &BTreeMap<Id, Stored>| -> Vec<Description> {
-            m.iter().filter(|(_, s)| tags_match(&s.tags, tags)).map(|(id, s)| describe(id, s)).collect()
+        // The group tag is matched by the index; only other tags are looked up in each instance's.
+        let others: Tags = tags.iter().filter(|(k, _)| *k != GROUP_TAG).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let matching = |m: &BTreeMap<Id, Arc<Description>>| -> Vec<Arc<Description>> {
+            match others.is_empty() {
+                true => m.values().cloned().collect(),
+                false => m.values().filter(|d| tags_match(&d.tags, &others)).cloned().collect(),
+            }
         };
         Ok(match tags.get(GROUP_TAG) {
             Some(group) => index.by_group.get(group).map(matching).unwrap_or_default(),
             None => {
-                let mut all: Vec<Description> = index.by_group.values().flat_map(matching).collect();
+                let mut all: Vec<Arc<Description>> = index.by_group.values().flat_map(matching).collect();
                 all.sort_by(|a, b| a.id.cmp(&b.id));
                 all
             }
@@ -198,9 +178,14 @@ mod tests {
         let only_a: Tags = [(GROUP_TAG.to_string(), "a".to_string())].into();
         assert_eq!(p.describe_instances(&only_a, false).await.unwrap().len(), 1);
         assert_eq!(p.describe_instances(&Tags::new(), false).await.unwrap().len(), 2);
+        // A shared listing hands out the kept description; a label makes a new one and leaves the old as listed.
+        let before = p.describe_shared(&only_a, false).await.unwrap();
+        assert!(Arc::ptr_eq(&before[0], &p.describe_shared(&only_a, false).await.unwrap()[0]));
         p.label(&a, &[("x".to_string(), "y".to_string())].into()).await.unwrap();
         let listed = p.describe_instances(&only_a, false).await.unwrap();
         assert_eq!(listed[0].tags.get("x").map(String::as_str), Some("y"));
+        assert_eq!(before[0].tags.get("x"), None);
+        assert!(!Arc::ptr_eq(&before[0], &p.describe_shared(&only_a, false).await.unwrap()[0]));
         let mut changes = p.changes().expect("pushes");
         assert!(p.kill(&a));
         let pushed =

@@ -13,6 +13,9 @@ use std::sync::Arc;
 pub struct Member {
     /// What the instance plugin said (shared with the snapshots views read, so a pass does not copy it).
     pub desc: Arc<Description>,
+    /// Its `infrakit.config_sha` tag, kept beside it (shared by the members that carry the same one) so the planner
+    /// compares it without looking through the tags.
+    pub sha: Option<Arc<str>>,
     /// Health as the flavor last said.
     pub health: Health,
     /// When the controller first saw it.
@@ -40,7 +43,7 @@ impl Member {
 
     /// The `infrakit.config_sha` tag, if any.
     pub fn hash(&self) -> Option<&str> {
-        self.desc.tags.get(infrakit_spi::hash::CONFIG_SHA_TAG).map(String::as_str)
+        self.sha.as_deref()
     }
 
     /// True when it was created outside InfraKit and waits to be adopted.

@@ -152,6 +152,9 @@ impl Instance for Timed<dyn Instance> {
     async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
         self.time("Instance.DescribeInstances", self.inner.describe_instances(tags, properties)).await
     }
+    async fn describe_shared(&self, tags: &Tags, properties: bool) -> Result<Vec<Arc<Description>>> {
+        self.time("Instance.DescribeInstances", self.inner.describe_shared(tags, properties)).await
+    }
     fn changes(&self) -> Option<Changes> {
         self.inner.changes()
     }

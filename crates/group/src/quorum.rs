@@ -120,11 +120,14 @@ impl QuorumChecks {
         let now = Instant::now();
         let since = self.last.map(|t| now.saturating_duration_since(t));
         let recent = since.is_some_and(|d| d < self.min_interval) || self.last.is_some_and(|t| t > now);
-        // A flavor that keeps no quorum is asked again only once the interval is over: no list of IDs is made.
-        if recent && self.keeps == Some(false) {
+        // A flavor that said it keeps no quorum is asked again only once the interval is over, and about no
+        // instances: whether it keeps one is its own (and its properties'), and a large group's listing is not
+        // copied for that question.
+        let none_kept = self.keeps == Some(false);
+        if recent && none_kept {
             return;
         }
-        let ids = ids_of(listing);
+        let ids = if none_kept { Vec::new() } else { ids_of(listing) };
         let same_asked = self.asked.as_ref() == Some(&ids);
         if same_asked && self.in_flight.is_some_and(|until| now < until) {
             return;
@@ -138,7 +141,10 @@ impl QuorumChecks {
         self.asked = Some(ids.clone());
         self.in_flight = Some(now + delay + self.timeout * 2);
         self.last = Some(now + delay);
-        let listing: Vec<Description> = listing.iter().map(|d| d.borrow().clone()).collect();
+        let listing: Vec<Description> = match none_kept {
+            true => Vec::new(),
+            false => listing.iter().map(|d| d.borrow().clone()).collect(),
+        };
         let (flavor, cfg, timeout) = (flavor.clone(), cfg.clone(), self.timeout);
         self.inbox.spawn(|tx, generation| async move {
             tokio::time::sleep(delay).await;
@@ -185,8 +191,9 @@ impl QuorumChecks {
                 self.keeps = Some(q.is_some());
                 self.failing = false;
                 self.logged = None;
+                // "No quorum" is about no instances in particular: the same answer about others is no news.
                 if latest {
-                    self.verdict = Some((ids, q));
+                    self.verdict = Some((if q.is_some() { ids } else { Vec::new() }, q));
                 }
             }
             // A failure is no verdict; whether the flavor keeps a quorum stays as it was (a flavor that never
@@ -332,5 +339,34 @@ mod tests {
         checks.check(&plain, &cfg(), &[desc("a")]);
         let v = checks.next().await.expect("answer");
         assert!(!checks.record_all(v));
+    }
+
+    /// Keeps no quorum; records how many instances it was asked about.
+    #[derive(Default)]
+    struct Asked(std::sync::Mutex<Vec<usize>>);
+
+    #[async_trait]
+    impl Answers for Asked {
+        async fn quorum(&self, instances: &[Description]) -> Result<Option<Quorum>> {
+            self.0.lock().map(|mut a| a.push(instances.len())).ok();
+            Ok(None)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flavor_that_keeps_no_quorum_is_asked_again_about_no_instances() {
+        let asked = Arc::new(Fake(Asked::default()));
+        let flavor: Arc<dyn Flavor> = asked.clone();
+        let mut checks = QuorumChecks::new(Duration::from_secs(10), Duration::from_secs(1));
+        let listing = vec![desc("a"), desc("b"), desc("c")];
+        for _ in 0..3 {
+            checks.check(&flavor, &cfg(), &listing);
+            let v = checks.next().await.expect("answer");
+            checks.record_all(v);
+            assert_eq!(checks.state(&listing, Instant::now()), QuorumState::None);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        // The first question names the instances; once it said it keeps none, the listing is not copied again.
+        assert_eq!(asked.0 .0.lock().map(|a| a.clone()).unwrap_or_default(), vec![3, 0, 0]);
     }
 }

@@ -11,6 +11,7 @@ use infrakit_spi::instance::{Description, Id};
 use infrakit_spi::status::Counts;
 use infrakit_spi::{Error, Result};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// How many creates may be in flight at once by default (see [`Reconciler::with_max_creates`]).
 pub const DEFAULT_MAX_CREATES: u64 = 1024;
@@ -40,6 +41,28 @@ pub struct Reconciler {
     check_interval: Millis,
     rolled_back: Option<RolledBack>,
     quorum: QuorumState,
+    /// The config hashes members carry, each kept once (see [`Member::sha`]).
+    shas: Shas,
+}
+
+/// Distinct `infrakit.config_sha` values, shared by the members that carry them (a group has one or two at a
+/// time); pruned of unused ones when it grows.
+#[derive(Debug, Clone, Default)]
+struct Shas(Vec<Arc<str>>);
+
+impl Shas {
+    fn of(&mut self, desc: &Description) -> Option<Arc<str>> {
+        let tag = desc.tags.get(infrakit_spi::hash::CONFIG_SHA_TAG)?;
+        if let Some(found) = self.0.iter().find(|s| ***s == **tag) {
+            return Some(found.clone());
+        }
+        if self.0.len() >= 16 {
+            self.0.retain(|s| Arc::strong_count(s) > 1);
+        }
+        let sha: Arc<str> = Arc::from(tag.as_str());
+        self.0.push(sha.clone());
+        Some(sha)
+    }
 }
 
 /// Which listed instances' verdicts come from a check since the last listing: only those count towards
@@ -70,6 +93,7 @@ impl Reconciler {
             max_creates: DEFAULT_MAX_CREATES,
             check_interval: 0,
             rolled_back: None,
+            shas: Shas::default(),
             quorum: QuorumState::None,
         }
     }
@@ -177,6 +201,7 @@ impl Reconciler {
         fresh: Option<&HashSet<Id>>,
     ) {
         let checked = fresh.map_or(Checked::All, Checked::Only);
+        let listing = listing.into_iter().map(Arc::new).collect();
         self.observe_with(started, now, listing, &|id: &Id| health.get(id).copied(), checked)
     }
 
@@ -187,7 +212,7 @@ impl Reconciler {
         &mut self,
         started: Millis,
         now: Millis,
-        listing: Vec<Description>,
+        listing: Vec<Arc<Description>>,
         health: &dyn Fn(&Id) -> Option<Health>,
         checked: Checked<'_>,
     ) {
@@ -204,25 +229,36 @@ impl Reconciler {
         let mut vanished = Vec::new();
         self.members.reserve(listing.len());
         for desc in listing {
-            while prev_iter.peek().is_some_and(|p| p.desc.id < desc.id) {
-                vanished.extend(prev_iter.next());
+            // The description held is the one listed (a shared listing): the same instance, listed once so far.
+            let same = prev_iter.peek().is_some_and(|p| Arc::ptr_eq(&p.desc, &desc));
+            if !same {
+                while prev_iter.peek().is_some_and(|p| p.desc.id < desc.id) {
+                    vanished.extend(prev_iter.next());
+                }
+                if self.members.last().is_some_and(|m: &Member| m.desc.id == desc.id) {
+                    continue; // A provider that lists an instance twice: keep one.
+                }
             }
-            if self.members.last().is_some_and(|m: &Member| m.desc.id == desc.id) {
-                continue; // A provider that lists an instance twice: keep one.
-            }
-            let prev = if prev_iter.peek().is_some_and(|p| p.desc.id == desc.id) { prev_iter.next() } else { None };
+            let prev = match same || prev_iter.peek().is_some_and(|p| p.desc.id == desc.id) {
+                true => prev_iter.next(),
+                false => None,
+            };
             let h = health(&desc.id).unwrap_or_default();
             let checked = match checked {
                 Checked::All => true,
                 Checked::Only(fresh) => fresh.contains(&desc.id),
                 Checked::New => prev.is_none(),
             };
-            let (desc, first_seen, first_listing, unhealthy_since, healthy_since, healthy_count) = match prev {
+            let (desc, sha, first_seen, first_listing, unhealthy_since, healthy_since, healthy_count) = match prev {
                 Some(p) => {
-                    let desc = if *p.desc == desc { p.desc } else { std::sync::Arc::new(desc) };
-                    (desc, p.first_seen, p.first_listing, p.unhealthy_since, p.healthy_since, p.healthy_count)
+                    // The plugin's own description again (a shared listing), or an equal copy of it.
+                    let (desc, sha) = match Arc::ptr_eq(&p.desc, &desc) || *p.desc == *desc {
+                        true => (p.desc, p.sha),
+                        false => (desc.clone(), self.shas.of(&desc)),
+                    };
+                    (desc, sha, p.first_seen, p.first_listing, p.unhealthy_since, p.healthy_since, p.healthy_count)
                 }
-                None => (std::sync::Arc::new(desc), now, listing_no, None, None, 0),
+                None => (desc.clone(), self.shas.of(&desc), now, listing_no, None, None, 0),
             };
             let unhealthy_since = match h {
                 Health::Unhealthy => Some(unhealthy_since.unwrap_or(now)),
@@ -238,6 +274,7 @@ impl Reconciler {
             };
             self.members.push(Member {
                 desc,
+                sha,
                 health: h,
                 first_seen,
                 first_listing,

@@ -500,7 +500,12 @@ impl Loop {
     /// Lists the instances of retired plugins. A retired plugin that cannot be listed fails the pass (its
     /// instances must not look lost); one is forgotten once it lists none of the group's instances and nothing in
     /// flight was sent to it.
-    async fn list_retired(&mut self, recon: &Reconciler, filter: &Tags, listing: &mut Vec<Description>) -> Result<()> {
+    async fn list_retired(
+        &mut self,
+        recon: &Reconciler,
+        filter: &Tags,
+        listing: &mut Vec<Arc<Description>>,
+    ) -> Result<()> {
         self.owners.clear();
         let timeout = self.deps.options.call_timeout;
         for cfg in self.retired.configs().to_vec() {
@@ -512,7 +517,7 @@ impl Loop {
                 self.retired_plugins.insert(name.clone(), resolved);
             }
             let Some(((instance, _), _)) = self.retired_plugins.get(&name) else { continue };
-            let found = tokio::time::timeout(timeout, instance.describe_instances(filter, false))
+            let found = tokio::time::timeout(timeout, instance.describe_shared(filter, false))
                 .await
                 .map_err(|_| Error::Unavailable(format!("listing instances of former plugin {name} timed out")))??;
             let ledger = recon.ledger();
@@ -565,7 +570,7 @@ impl Loop {
         let timeout = deps.options.call_timeout;
         let started = deps.clock.now();
         let began = tokio::time::Instant::now();
-        let mut listing = tokio::time::timeout(timeout, instance.describe_instances(&filter, false))
+        let mut listing = tokio::time::timeout(timeout, instance.describe_shared(&filter, false))
             .await
             .map_err(|_| Error::Unavailable(format!("listing instances of {} timed out", cfg.instance.plugin)))??;
         // The current plugin's instances are health-checked; those of retired plugins, listed after them, are not.

@@ -5,6 +5,7 @@ use crate::{Any, Result};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Tags: string to string, sorted like Go's map encoding.
 pub type Tags = BTreeMap<String, String>;
@@ -88,6 +89,14 @@ pub trait Instance: Send + Sync {
     async fn destroy(&self, id: &Id) -> Result<()>;
     /// Lists instances whose tags contain every pair of `tags`; with `properties`, includes current state.
     async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>>;
+
+    /// The same listing as [`Instance::describe_instances`], with each description behind an `Arc`. A plugin in
+    /// this process that keeps its instances' descriptions (an index kept current by its own writes and by watching)
+    /// hands out the ones it keeps instead of copies, so a listing of unchanged instances copies nothing and the
+    /// group controller holds the very description the plugin keeps. The default wraps `describe_instances`.
+    async fn describe_shared(&self, tags: &Tags, properties: bool) -> Result<Vec<Arc<Description>>> {
+        Ok(self.describe_instances(tags, properties).await?.into_iter().map(Arc::new).collect())
+    }
 
     /// Pushes a notification whenever instances may have changed (a process exited, a file was deleted), so the
     /// group controller reacts at once instead of at its next resync. `None` (the default) when it cannot watch.

@@ -20,6 +20,7 @@ fn members(n: usize, from: usize) -> Vec<Member> {
                 tags: Default::default(),
                 properties: None,
             }),
+            sha: None,
             health: Health::Healthy,
             first_seen: 0,
             first_listing: 1,

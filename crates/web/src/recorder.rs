@@ -373,6 +373,7 @@ mod tests {
                 tags: Default::default(),
                 properties: None,
             }),
+            sha: None,
             health,
             first_seen: 0,
             first_listing: 1,

@@ -1,14 +1,14 @@
 //! The plugin's in-memory view of its directory: every instance file, parsed once. It is kept current by the
-//! plugin's own writes and by inotify (one file re-read per event naming it), so a listing costs a copy of the
-//! matching records instead of reading and parsing every file. It falls back to reading the whole directory when
+//! plugin's own writes and by inotify (one file re-read per event naming it), so a listing hands out the matching
+//! records' descriptions (shared, see `Instance::describe_shared`) instead of reading and parsing every file. It falls back to reading the whole directory when
 //! inotify is unavailable, when the kernel's event queue overflowed, and at least every [`RESCAN_EVERY`].
 
-use infrakit_spi::instance::{Id, LogicalId, Spec, Tags};
+use infrakit_spi::instance::{Description, Id, LogicalId, Spec, Tags};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// The longest a listing trusts the index without reading the whole directory again.
@@ -27,14 +27,32 @@ pub(crate) struct InstanceFile {
     pub spec: Spec,
 }
 
+/// One record as the index keeps it: the description a listing without properties hands out as it is, and the
+/// spec the properties are made of.
+#[derive(Debug)]
+pub(crate) struct Kept {
+    pub desc: Arc<Description>,
+    pub spec: Spec,
+}
+
+impl From<InstanceFile> for Kept {
+    fn from(r: InstanceFile) -> Kept {
+        let desc = Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties: None };
+        Kept { desc: Arc::new(desc), spec: r.spec }
+    }
+}
+
 #[derive(Default)]
 struct State {
     /// By file name (an instance's file is named by its ID).
-    records: BTreeMap<String, InstanceFile>,
+    records: BTreeMap<String, Kept>,
     /// When the whole directory was last read into `records`; `None`: the records cannot be trusted.
     scanned: Option<Instant>,
     /// True while inotify keeps the records current.
     watched: bool,
+    /// Per file name, the plugin's own renames onto it whose event has not arrived yet: that event is skipped (the
+    /// record already holds what was written), so the plugin does not read back every file it writes.
+    own: HashMap<String, u32>,
 }
 
 /// The records, behind one lock: a re-read after an event and the plugin's own update of a record it wrote are
@@ -63,40 +81,55 @@ impl Index {
         s.watched = watched;
         if !watched {
             s.scanned = None;
+            s.own.clear();
         }
     }
 
     /// Forgets that the records are complete: the next listing reads the whole directory (events were lost).
     pub fn invalidate(&self) {
-        self.lock().scanned = None;
+        let mut s = self.lock();
+        s.scanned = None;
+        s.own.clear();
     }
 
     /// What `pick` makes of each record (those it keeps, in file-name order), when the index can be trusted;
     /// `None`: read the directory.
-    pub fn listing<T>(&self, pick: impl FnMut(&InstanceFile) -> Option<T>) -> Option<Vec<T>> {
+    pub fn listing<T>(&self, pick: impl FnMut(&Kept) -> Option<T>) -> Option<Vec<T>> {
         let s = self.lock();
         let fresh = s.watched && s.scanned.is_some_and(|t| t.elapsed() < RESCAN_EVERY);
         fresh.then(|| s.records.values().filter_map(pick).collect())
     }
 
     /// Replaces every record with a full read of the directory (`scan`, run under the lock so no event's re-read
-    /// interleaves with it).
-    pub fn rebuild<E>(
+    /// interleaves with it); then what `pick` makes of each, as [`Index::listing`].
+    pub fn rebuild<T, E>(
         &self,
         scan: impl FnOnce() -> Result<Vec<(String, InstanceFile)>, E>,
-    ) -> Result<Vec<InstanceFile>, E> {
+        pick: impl FnMut(&Kept) -> Option<T>,
+    ) -> Result<Vec<T>, E> {
         let mut s = self.lock();
         let started = Instant::now();
-        s.records = scan()?.into_iter().collect();
+        s.records = scan()?.into_iter().map(|(name, r)| (name, Kept::from(r))).collect();
         s.scanned = Some(started);
-        let mut records: Vec<InstanceFile> = s.records.values().cloned().collect();
-        records.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(records)
+        Ok(s.records.values().filter_map(pick).collect())
     }
 
-    /// Records what the plugin itself just wrote.
-    pub fn put(&self, record: &InstanceFile) {
-        self.lock().records.insert(record.id.0.clone(), record.clone());
+    /// Records what the plugin is about to write (with a rename onto the record's file name): listings show it from
+    /// now on, and the rename's event is not read back.
+    pub fn writing(&self, record: InstanceFile) {
+        let name = record.id.0.clone();
+        let mut s = self.lock();
+        if s.watched {
+            *s.own.entry(name.clone()).or_default() += 1;
+        }
+        s.records.insert(name, Kept::from(record));
+    }
+
+    /// The write announced by [`Index::writing`] failed: the record becomes what the disk holds again.
+    pub fn write_failed(&self, dir: &Path, name: &str, read: impl Fn(&Path) -> Option<InstanceFile>) {
+        let mut s = self.lock();
+        s.take_own(name);
+        s.reread(dir, name, read);
     }
 
     /// Records that the plugin itself just removed `id`.
@@ -104,17 +137,95 @@ impl Index {
         self.lock().records.remove(&id.0);
     }
 
-    /// Re-reads the file named `name` in `dir` after an event about it: its record is replaced, or dropped when
-    /// the file is gone or no longer an instance.
-    pub fn reread(&self, dir: &Path, name: &str, read: impl Fn(&Path) -> Option<InstanceFile>) {
+    /// After an event about the file named `name` in `dir`: unless it is the rename of one of the plugin's own writes
+    /// (`moved_to`, with such a rename still to come), the file is read again and its record replaced, or dropped when
+    /// the file is gone or no longer an instance. True when the record was read again.
+    ///
+    /// Another writer's rename may come first and be taken for the plugin's own; the plugin's own then comes after
+    /// it and is read, so the record still ends as the disk does.
+    pub fn event(&self, dir: &Path, name: &str, moved_to: bool, read: impl Fn(&Path) -> Option<InstanceFile>) -> bool {
         let mut s = self.lock();
+        if moved_to && s.take_own(name) {
+            return false;
+        }
+        s.reread(dir, name, read);
+        true
+    }
+}
+
+impl State {
+    /// Takes one of the plugin's own renames onto `name` still to come; false when there is none.
+    fn take_own(&mut self, name: &str) -> bool {
+        let Some(n) = self.own.get_mut(name) else { return false };
+        *n -= 1;
+        if *n == 0 {
+            self.own.remove(name);
+        }
+        true
+    }
+
+    fn reread(&mut self, dir: &Path, name: &str, read: impl Fn(&Path) -> Option<InstanceFile>) {
         match read(&dir.join(name)) {
             Some(record) => {
-                s.records.insert(name.to_string(), record);
+                self.records.insert(name.to_string(), Kept::from(record));
             }
             None => {
-                s.records.remove(name);
+                self.records.remove(name);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn record(id: &str, note: &str) -> InstanceFile {
+        let tags: Tags = [("note".to_string(), note.to_string())].into();
+        InstanceFile { id: Id(id.into()), logical_id: None, tags, spec: Spec::default() }
+    }
+
+    fn note(index: &Index, id: &str) -> Option<String> {
+        let s = index.lock();
+        s.records.get(id).and_then(|k| k.desc.tags.get("note").cloned())
+    }
+
+    #[test]
+    fn the_plugins_own_rename_is_not_read_back_and_another_writers_is() {
+        let index = Index::default();
+        index.set_watched(true);
+        let reads = Cell::new(0);
+        let disk = |text: &'static str| {
+            let reads = &reads;
+            move |_: &Path| {
+                reads.set(reads.get() + 1);
+                Some(record("a", text))
+            }
+        };
+        index.writing(record("a", "ours"));
+        assert!(!index.event(Path::new("/d"), "a", true, disk("ours")), "our rename is known");
+        assert_eq!(reads.get(), 0);
+        // Another writer's rename, then an in-place write: both read.
+        assert!(index.event(Path::new("/d"), "a", true, disk("theirs")));
+        assert_eq!(note(&index, "a").as_deref(), Some("theirs"));
+        assert!(index.event(Path::new("/d"), "a", false, disk("edited")));
+        assert_eq!((reads.get(), note(&index, "a").as_deref()), (2, Some("edited")));
+
+        // Another writer renames between our announcement and our rename: its event is taken for ours, ours is
+        // then read, and the record ends as the disk (ours, renamed last).
+        index.writing(record("a", "ours again"));
+        assert!(!index.event(Path::new("/d"), "a", true, disk("unused")));
+        assert!(index.event(Path::new("/d"), "a", true, disk("ours again")));
+        assert_eq!(note(&index, "a").as_deref(), Some("ours again"));
+
+        // A failed write gives the disk's record back; lost events forget what was announced.
+        index.writing(record("a", "never written"));
+        index.write_failed(Path::new("/d"), "a", disk("ours again"));
+        assert_eq!(note(&index, "a").as_deref(), Some("ours again"));
+        index.writing(record("a", "announced"));
+        index.invalidate();
+        assert!(index.event(Path::new("/d"), "a", true, disk("disk")));
+        assert_eq!(note(&index, "a").as_deref(), Some("disk"));
     }
 }

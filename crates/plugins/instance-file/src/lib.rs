@@ -9,7 +9,7 @@ mod builtin;
 mod index;
 pub use builtin::{FileFlags, BUILTIN};
 pub use index::RESCAN_EVERY;
-use index::{Index, InstanceFile};
+use index::{Index, InstanceFile, Kept};
 
 use async_trait::async_trait;
 use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, Spec, Tags};
@@ -121,8 +121,8 @@ impl FileInstance {
                         if name.starts_with('.') {
                             continue;
                         }
-                        index.reread(&dir, &name, parse_file);
-                        relevant = true;
+                        // The plugin's own writes are known: neither read back nor pushed.
+                        relevant |= index.event(&dir, &name, e.mask.contains(EventMask::MOVED_TO), parse_file);
                     }
                     if gone {
                         index.set_watched(false);
@@ -159,11 +159,16 @@ impl FileInstance {
         Ok(self.dir.join(&id.0))
     }
 
-    fn write(&self, record: &InstanceFile) -> Result<()> {
+    /// Writes `record` to its file (a temporary file renamed onto it); the index holds it from before the rename.
+    fn write(&self, record: InstanceFile) -> Result<()> {
         let path = self.path_of(&record.id)?;
-        let body = gojson::to_vec_indent(record, "", "").map_err(Error::failed)?;
-        infrakit_spi::fsutil::write_replacing(&path, &body, 0o644, self.sync)
-            .map_err(|e| Error::failed(format!("{}: {e}", path.display())))
+        let body = gojson::to_vec_indent(&record, "", "").map_err(Error::failed)?;
+        let name = record.id.0.clone();
+        self.index.writing(record);
+        infrakit_spi::fsutil::write_replacing(&path, &body, 0o644, self.sync).map_err(|e| {
+            self.index.write_failed(&self.dir, &name, parse_file);
+            Error::failed(format!("{}: {e}", path.display()))
+        })
     }
 
     fn read(&self, id: &Id) -> Result<InstanceFile> {
@@ -199,24 +204,24 @@ impl FileInstance {
 
     /// The instances whose tags hold `tags`, sorted by ID: from the index when inotify keeps it current, else
     /// from a full read of the directory (which refreshes the index).
-    fn list(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+    fn list(&self, tags: &Tags, properties: bool) -> Result<Vec<Arc<Description>>> {
         self.watch();
-        // Under the index's lock only the matching records are copied; their properties are encoded after it.
-        let pick = |r: &InstanceFile| {
-            let spec = if properties { r.spec.clone() } else { Spec::default() };
-            let copy =
-                || InstanceFile { id: r.id.clone(), logical_id: r.logical_id.clone(), tags: r.tags.clone(), spec };
-            tags_match(&r.tags, tags).then(copy)
-        };
+        // Under the index's lock only the matching records are picked (shared descriptions, and the specs when
+        // properties are asked for); their properties are encoded after it.
+        let pick =
+            |k: &Kept| tags_match(&k.desc.tags, tags).then(|| (k.desc.clone(), properties.then(|| k.spec.clone())));
         let records = match self.index.listing(pick) {
             Some(found) => found,
-            None => self.index.rebuild(|| self.scan())?.into_iter().filter(|r| tags_match(&r.tags, tags)).collect(),
+            None => self.index.rebuild(|| self.scan(), pick)?,
         };
         let mut found = records
             .into_iter()
-            .map(|r| {
-                let properties = if properties { Some(Any::from_value(&r.spec)?) } else { None };
-                Ok(Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties })
+            .map(|(desc, spec)| match spec {
+                None => Ok(desc),
+                Some(spec) => {
+                    let properties = Some(Any::from_value(&spec)?);
+                    Ok(Arc::new(Description { properties, ..Arc::unwrap_or_clone(desc) }))
+                }
             })
             .collect::<Result<Vec<_>>>()?;
         if !found.is_sorted_by(|a, b| a.id <= b.id) {
@@ -251,12 +256,7 @@ impl Instance for FileInstance {
         let record =
             InstanceFile { id: id.clone(), logical_id: spec.logical_id.clone(), tags: spec.tags.clone(), spec };
         let me = self.clone();
-        blocking(move || {
-            me.write(&record)?;
-            me.index.put(&record);
-            Ok(())
-        })
-        .await?;
+        blocking(move || me.write(record)).await?;
         tracing::debug!(instance = %id, "provisioned");
         Ok(id)
     }
@@ -267,9 +267,7 @@ impl Instance for FileInstance {
             let _guard = me.lock.lock().map_err(|_| Error::failed("instance-file lock poisoned"))?;
             let mut record = me.read(&id)?;
             record.tags.extend(labels);
-            me.write(&record)?;
-            me.index.put(&record);
-            Ok(())
+            me.write(record)
         })
         .await
     }
@@ -293,6 +291,11 @@ impl Instance for FileInstance {
     }
 
     async fn describe_instances(&self, tags: &Tags, properties: bool) -> Result<Vec<Description>> {
+        let listed = self.describe_shared(tags, properties).await?;
+        Ok(listed.into_iter().map(Arc::unwrap_or_clone).collect())
+    }
+
+    async fn describe_shared(&self, tags: &Tags, properties: bool) -> Result<Vec<Arc<Description>>> {
         let (me, tags) = (self.clone(), tags.clone());
         blocking(move || me.list(&tags, properties)).await
     }
