@@ -1,6 +1,6 @@
 //! Benchmark (prints figures, asserts nothing): round-trip latency and calls per second of
 //! `Instance.DescribeInstances` returning 1,000 instances over a UNIX socket.
-//!   cargo bench -p infrakit-rpc --bench describe
+//!   cargo bench -p infrakit-rpc --bench describe [-- json|mem|file ...]   (the cases to run; all by default)
 
 use async_trait::async_trait;
 use infrakit_instance_file::FileInstance;
@@ -11,8 +11,9 @@ use infrakit_spi::{Any, Result};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// 1,000 instances held in memory, so the figures measure the transport and encoding, not a disk.
-struct InMemory(Vec<Description>);
+/// 1,000 instances held in memory, so the figures measure the transport and encoding, not a disk; a listing hands
+/// out the descriptions it holds, as the file plugin's index does.
+struct InMemory(Vec<Arc<Description>>);
 
 #[async_trait]
 impl Instance for InMemory {
@@ -29,6 +30,9 @@ impl Instance for InMemory {
         Ok(())
     }
     async fn describe_instances(&self, _: &Tags, _: bool) -> Result<Vec<Description>> {
+        Ok(self.0.iter().map(|d| (**d).clone()).collect())
+    }
+    async fn describe_shared(&self, _: &Tags, _: bool) -> Result<Vec<Arc<Description>>> {
         Ok(self.0.clone())
     }
 }
@@ -91,8 +95,11 @@ async fn measure(label: &str, client: Arc<InstanceClient>, concurrency: usize, b
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mem =
-        ServerBuilder::new("mem").instance(Arc::new(InMemory(instances(1000)))).serve(dir.path()).await.expect("serve");
+    let mem = ServerBuilder::new("mem")
+        .instance(Arc::new(InMemory(instances(1000).into_iter().map(Arc::new).collect())))
+        .serve(dir.path())
+        .await
+        .expect("serve");
     let data = tempfile::tempdir().expect("tempdir");
     let file_plugin = FileInstance::new(data.path()).expect("file plugin");
     for d in instances(1000) {
@@ -104,22 +111,26 @@ async fn main() {
         Arc::new(InstanceClient(PluginClient::new(RpcClient::new(name, Target::Unix(sock.into())), "")))
     };
     let budget = Duration::from_secs(3);
+    let cases: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let runs = |case: &str| cases.is_empty() || cases.iter().any(|c| c == case);
     let reply = infrakit_spi::gojson::to_vec(&instances(1000)).map(|v| v.len()).unwrap_or(0);
     println!("DescribeInstances, 1,000 instances per answer ({reply} bytes of JSON), 2 worker threads");
     // The share of the cost that is JSON work alone: encode the answer as Go JSON, decode it back.
     let list = instances(1000);
-    let rounds = 200;
+    let rounds: u32 = if runs("json") { 200 } else { 0 };
     let t = Instant::now();
     for _ in 0..rounds {
         let bytes = infrakit_spi::gojson::to_vec(&list).unwrap_or_default();
         let back: Vec<Description> = serde_json::from_slice(&bytes).unwrap_or_default();
         assert_eq!(back.len(), 1000);
     }
-    println!("{:<38} {:.2?} per answer (encode + decode, no socket)", "JSON work alone", t.elapsed() / rounds);
-    for c in [1, 4] {
+    if runs("json") {
+        println!("{:<38} {:.2?} per answer (encode + decode, no socket)", "JSON work alone", t.elapsed() / rounds);
+    }
+    for c in [1, 4].into_iter().filter(|_| runs("mem")) {
         measure("in-memory plugin over UNIX socket", client("mem", mem.socket()), c, budget).await;
     }
-    for c in [1, 4] {
+    for c in [1, 4].into_iter().filter(|_| runs("file")) {
         measure("instance-file plugin (1,000 files)", client("files", files.socket()), c, budget).await;
     }
     mem.shutdown().await;

@@ -155,17 +155,9 @@ impl Router {
         let outcome = self.call(&method, req.params).await;
         let id = id?;
         Some(match outcome {
-            Ok(result) => {
-                // Written by hand: the result is already Go JSON, and re-validating a large answer costs more
-                // than the call itself.
-                let mut out = Vec::with_capacity(result.len() + id.get().len() + 40);
-                out.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
-                out.extend_from_slice(&result);
-                out.extend_from_slice(br#","id":"#);
-                out.extend_from_slice(id.get().as_bytes());
-                out.extend_from_slice(b"}\n");
-                out
-            }
+            // Completed by hand: the result is already Go JSON, and re-validating a large answer costs more than
+            // the call itself.
+            Ok(result) => result.into_answer(id.get()),
             Err((code, message, data)) => error_response(code, &message, data, Some(id)),
         })
     }
@@ -174,7 +166,7 @@ impl Router {
         &self,
         method: &str,
         params: Option<&'a RawValue>,
-    ) -> Result<Vec<u8>, (i64, String, Option<&'a RawValue>)> {
+    ) -> Result<crate::services::Encoded, (i64, String, Option<&'a RawValue>)> {
         let (service, name) = match method.split_once('.') {
             Some((s, m)) if !s.is_empty() && !m.is_empty() && !m.contains('.') => (s, m),
             _ => return Err((CODE_SERVER, format!("rpc: service/method request ill-formed: {method:?}"), None)),

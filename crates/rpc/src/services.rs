@@ -33,7 +33,32 @@ pub enum CallError {
 }
 
 /// What a call returns: the result encoded as Go JSON.
-pub type CallResult = Result<Vec<u8>, CallError>;
+pub type CallResult = Result<Encoded, CallError>;
+
+/// The start of every JSON-RPC answer with a result, up to the result.
+const ANSWER_START: &[u8] = br#"{"jsonrpc":"2.0","result":"#;
+
+/// A result encoded as Go JSON, written after the start of the answer that will carry it: the answer is completed
+/// in place, instead of a large result being copied into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded(Vec<u8>);
+
+impl Encoded {
+    /// The result's JSON.
+    pub fn json(&self) -> &[u8] {
+        &self.0[ANSWER_START.len()..]
+    }
+
+    /// The whole answer: `{"jsonrpc":"2.0","result":<result>,"id":<id>}` and a newline (`id` is raw JSON).
+    pub fn into_answer(self, id: &str) -> Vec<u8> {
+        let mut out = self.0;
+        out.reserve(id.len() + 8);
+        out.extend_from_slice(br#","id":"#);
+        out.extend_from_slice(id.as_bytes());
+        out.extend_from_slice(b"}\n");
+        out
+    }
+}
 
 /// An RPC service such as `Instance` or `Group`.
 #[async_trait]
@@ -112,6 +137,9 @@ pub(crate) fn params<T: DeserializeOwned>(raw: &RawValue) -> Result<T, CallError
 
 /// Encodes a result as Go JSON.
 pub(crate) fn result<T: Serialize>(value: &T) -> CallResult {
-    infrakit_spi::gojson::to_vec(value)
-        .map_err(|e| CallError::Plugin(infrakit_spi::Error::failed(format!("cannot encode result: {e}"))))
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(ANSWER_START);
+    infrakit_spi::gojson::append(&mut out, value)
+        .map_err(|e| CallError::Plugin(infrakit_spi::Error::failed(format!("cannot encode result: {e}"))))?;
+    Ok(Encoded(out))
 }

@@ -114,9 +114,14 @@ pub fn format_float(f: f64) -> String {
 /// Encodes `value` as compact Go JSON (no trailing newline).
 pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::with_capacity(128);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter(CompactFormatter));
-    value.serialize(&mut ser)?;
+    append(&mut out, value)?;
     Ok(out)
+}
+
+/// Encodes `value` as compact Go JSON after what `out` holds.
+pub fn append<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), serde_json::Error> {
+    let mut ser = serde_json::Serializer::with_formatter(out, GoFormatter(CompactFormatter));
+    value.serialize(&mut ser)
 }
 
 /// Encodes `value` as compact Go JSON into a `String`.

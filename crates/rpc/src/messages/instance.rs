@@ -3,6 +3,7 @@
 use infrakit_spi::instance::{Description, Id, Spec, Tags};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 super::properties_request! {
     /// `Instance.Validate` params.
@@ -92,6 +93,25 @@ pub struct DescribeResponse {
     pub descriptions: Vec<Description>,
 }
 
+/// `Instance.DescribeInstances` result as a server writes it: the JSON of [`DescribeResponse`], written from the
+/// descriptions a plugin shares (see `Instance::describe_shared`) instead of copies of them.
+#[derive(Debug, Serialize)]
+pub struct DescribeAnswer<'a> {
+    /// Sub-type, echoed.
+    #[serde(rename = "Type")]
+    pub kind: &'a str,
+    /// The matching instances (`null` when none, as Go writes a nil slice).
+    #[serde(rename = "Descriptions", serialize_with = "shared_or_null")]
+    pub descriptions: &'a [Arc<Description>],
+}
+
+fn shared_or_null<S: serde::Serializer>(d: &&[Arc<Description>], s: S) -> Result<S::Ok, S::Error> {
+    match d.is_empty() {
+        true => s.serialize_none(),
+        false => s.collect_seq(d.iter().map(|a| &**a)),
+    }
+}
+
 /// `Instance.ValidateSpec` params (an extension): a spec as a flavor prepared it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidateSpecRequest {
@@ -121,4 +141,26 @@ pub struct ListingLagResponse {
     /// Milliseconds; `null` when not known.
     #[serde(rename = "LagMs", default)]
     pub lag_ms: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_from_shared_descriptions_is_the_same_json() {
+        let d = Description {
+            id: Id("i-1".into()),
+            logical_id: None,
+            tags: [("a".to_string(), "<b>".to_string())].into(),
+            properties: None,
+        };
+        for descriptions in [vec![], vec![d.clone(), d]] {
+            let shared: Vec<Arc<Description>> = descriptions.iter().cloned().map(Arc::new).collect();
+            let kind = "x".to_string();
+            let copied = infrakit_spi::gojson::to_vec(&DescribeResponse { kind: kind.clone(), descriptions });
+            let answer = infrakit_spi::gojson::to_vec(&DescribeAnswer { kind: &kind, descriptions: &shared });
+            assert_eq!(answer.ok(), copied.ok());
+        }
+    }
 }

@@ -39,8 +39,8 @@ impl TypedDispatch for dyn Instance {
             }
             Method::DescribeInstances => {
                 let req: DescribeRequest = params(raw)?;
-                let descriptions = self.describe_instances(&req.tags, req.properties).await?;
-                result(&DescribeResponse { kind, descriptions })
+                let descriptions = self.describe_shared(&req.tags, req.properties).await?;
+                result(&DescribeAnswer { kind: &kind, descriptions: &descriptions })
             }
             Method::ValidateSpec => {
                 let req: ValidateSpecRequest = params(raw)?;
