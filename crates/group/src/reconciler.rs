@@ -60,7 +60,10 @@ impl Shas {
             self.0.retain(|s| Arc::strong_count(s) > 1);
         }
         let sha: Arc<str> = Arc::from(tag.as_str());
-        self.0.push(sha.clone());
+        // Members that each carry another hash (tags set by hand) are not interned: the list stays short.
+        if self.0.len() < 16 {
+            self.0.push(sha.clone());
+        }
         Some(sha)
     }
 }
@@ -206,8 +209,8 @@ impl Reconciler {
     }
 
     /// [`Reconciler::observe_checked`] with the verdicts looked up through `health` (the supervisor's own map, so
-    /// no copy of it is made per pass). A listed description equal to the one already held is not kept twice: the
-    /// member keeps the shared copy views already read.
+    /// no copy of it is made per pass). Members hold the listed descriptions; one that is the very description a
+    /// member held (a shared listing, see `Instance::describe_shared`) is not compared.
     pub fn observe_with(
         &mut self,
         started: Millis,
@@ -249,16 +252,14 @@ impl Reconciler {
                 Checked::Only(fresh) => fresh.contains(&desc.id),
                 Checked::New => prev.is_none(),
             };
-            let (desc, sha, first_seen, first_listing, unhealthy_since, healthy_since, healthy_count) = match prev {
+            // The listed description is kept (a plugin that made it anew, such as an index read again, then shares
+            // it from the next pass on); its hash is only looked up when it is not the one held.
+            let (sha, first_seen, first_listing, unhealthy_since, healthy_since, healthy_count) = match prev {
                 Some(p) => {
-                    // The plugin's own description again (a shared listing), or an equal copy of it.
-                    let (desc, sha) = match Arc::ptr_eq(&p.desc, &desc) || *p.desc == *desc {
-                        true => (p.desc, p.sha),
-                        false => (desc.clone(), self.shas.of(&desc)),
-                    };
-                    (desc, sha, p.first_seen, p.first_listing, p.unhealthy_since, p.healthy_since, p.healthy_count)
+                    let sha = if Arc::ptr_eq(&p.desc, &desc) { p.sha } else { self.shas.of(&desc) };
+                    (sha, p.first_seen, p.first_listing, p.unhealthy_since, p.healthy_since, p.healthy_count)
                 }
-                None => (desc.clone(), self.shas.of(&desc), now, listing_no, None, None, 0),
+                None => (self.shas.of(&desc), now, listing_no, None, None, 0),
             };
             let unhealthy_since = match h {
                 Health::Unhealthy => Some(unhealthy_since.unwrap_or(now)),
@@ -439,5 +440,49 @@ impl Reconciler {
             outage: self.last.outage,
             notes: self.last.notes.iter().map(ToString::to_string).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{cfg, desc};
+    use infrakit_spi::hash::CONFIG_SHA_TAG;
+
+    fn tagged(id: &str, sha: &str) -> Arc<Description> {
+        let mut d = desc(id);
+        d.tags.insert(CONFIG_SHA_TAG.to_string(), sha.to_string());
+        Arc::new(d)
+    }
+
+    fn observe(recon: &mut Reconciler, listing: &[Arc<Description>]) {
+        recon.observe_with(0, 0, listing.to_vec(), &|_: &Id| Some(Health::Healthy), Checked::All);
+    }
+
+    #[test]
+    fn members_hold_the_listed_descriptions_and_their_hash() {
+        let mut recon = Reconciler::new((*cfg()).clone(), None);
+        let (a, b) = (tagged("a", "one"), tagged("b", "one"));
+        observe(&mut recon, &[a.clone(), b.clone()]);
+        assert!(Arc::ptr_eq(&recon.members()[0].desc, &a));
+        // Both carry one shared hash.
+        let (ha, hb) = (recon.members()[0].sha.clone(), recon.members()[1].sha.clone());
+        assert!(ha.as_ref().zip(hb.as_ref()).is_some_and(|(x, y)| Arc::ptr_eq(x, y)));
+        // An equal description made anew (an index read again) is the one held from now on; a changed one
+        // brings its hash.
+        let (a2, b2) = (tagged("a", "one"), tagged("b", "two"));
+        observe(&mut recon, &[a2.clone(), b2]);
+        assert!(Arc::ptr_eq(&recon.members()[0].desc, &a2));
+        assert_eq!(recon.members()[0].hash(), Some("one"));
+        assert_eq!(recon.members()[1].hash(), Some("two"));
+        // Listed twice, kept once; gone, gone.
+        observe(&mut recon, &[a2.clone(), a2.clone()]);
+        assert_eq!(recon.members().len(), 1);
+        observe(&mut recon, &[]);
+        assert!(recon.members().is_empty());
+        // Hashes set by hand on every instance: each member still has its own, none is lost.
+        let many: Vec<Arc<Description>> = (0..40).map(|i| tagged(&format!("m{i:02}"), &format!("h{i}"))).collect();
+        observe(&mut recon, &many);
+        assert!(recon.members().iter().enumerate().all(|(i, m)| m.hash() == Some(format!("h{i}").as_str())));
     }
 }

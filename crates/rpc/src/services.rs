@@ -44,11 +44,6 @@ const ANSWER_START: &[u8] = br#"{"jsonrpc":"2.0","result":"#;
 pub struct Encoded(Vec<u8>);
 
 impl Encoded {
-    /// The result's JSON.
-    pub fn json(&self) -> &[u8] {
-        &self.0[ANSWER_START.len()..]
-    }
-
     /// The whole answer: `{"jsonrpc":"2.0","result":<result>,"id":<id>}` and a newline (`id` is raw JSON).
     pub fn into_answer(self, id: &str) -> Vec<u8> {
         let mut out = self.0;
@@ -137,7 +132,7 @@ pub(crate) fn params<T: DeserializeOwned>(raw: &RawValue) -> Result<T, CallError
 
 /// Encodes a result as Go JSON.
 pub(crate) fn result<T: Serialize>(value: &T) -> CallResult {
-    let mut out = Vec::with_capacity(1024);
+    let mut out = Vec::with_capacity(ANSWER_START.len() + 128);
     out.extend_from_slice(ANSWER_START);
     infrakit_spi::gojson::append(&mut out, value)
         .map_err(|e| CallError::Plugin(infrakit_spi::Error::failed(format!("cannot encode result: {e}"))))?;

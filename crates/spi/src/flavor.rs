@@ -147,6 +147,8 @@ pub trait Flavor: Send + Sync {
     }
     /// The quorum the group's `instances` form, for flavors that keep one; `None` (the default) for those that do
     /// not. Sent as the extension method `Flavor.Quorum`: a flavor that does not know it (InfraKit v0.5) is `None`.
+    /// Whether the answer is `None` must not depend on `instances` (a flavor that keeps a quorum answers about no
+    /// instances too, unhealthy): once a flavor said `None`, the controller asks it again about no instances only.
     async fn quorum(&self, properties: Option<&Any>, instances: &[Description]) -> Result<Option<Quorum>> {
         let _ = (properties, instances);
         Ok(None)

@@ -1,7 +1,8 @@
 //! The plugin's in-memory view of its directory: every instance file, parsed once. It is kept current by the
 //! plugin's own writes and by inotify (one file re-read per event naming it), so a listing hands out the matching
-//! records' descriptions (shared, see `Instance::describe_shared`) instead of reading and parsing every file. It falls back to reading the whole directory when
-//! inotify is unavailable, when the kernel's event queue overflowed, and at least every [`RESCAN_EVERY`].
+//! records' descriptions (shared, see `Instance::describe_shared`) instead of reading and parsing every file. It
+//! falls back to reading the whole directory when inotify is unavailable, when the kernel's event queue overflowed,
+//! and at least every [`RESCAN_EVERY`].
 
 use infrakit_spi::instance::{Description, Id, LogicalId, Spec, Tags};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
@@ -50,9 +51,10 @@ struct State {
     scanned: Option<Instant>,
     /// True while inotify keeps the records current.
     watched: bool,
-    /// Per file name, the plugin's own renames onto it whose event has not arrived yet: that event is skipped (the
+    /// Per file name, the plugin's own renames onto it whose event has not arrived yet, and the description its
+    /// latest write announced: that event is skipped while the record is still the one announced (the
     /// record already holds what was written), so the plugin does not read back every file it writes.
-    own: HashMap<String, u32>,
+    own: HashMap<String, (u32, Arc<Description>)>,
 }
 
 /// The records, behind one lock: a re-read after an event and the plugin's own update of a record it wrote are
@@ -111,6 +113,8 @@ impl Index {
         let started = Instant::now();
         s.records = scan()?.into_iter().map(|(name, r)| (name, Kept::from(r))).collect();
         s.scanned = Some(started);
+        // The records are what the directory held: a rename still to come is read when its event arrives.
+        s.own.clear();
         Ok(s.records.values().filter_map(pick).collect())
     }
 
@@ -118,11 +122,13 @@ impl Index {
     /// now on, and the rename's event is not read back.
     pub fn writing(&self, record: InstanceFile) {
         let name = record.id.0.clone();
+        let kept = Kept::from(record);
         let mut s = self.lock();
         if s.watched {
-            *s.own.entry(name.clone()).or_default() += 1;
+            let pending = s.own.get(&name).map_or(0, |(n, _)| *n);
+            s.own.insert(name.clone(), (pending + 1, kept.desc.clone()));
         }
-        s.records.insert(name, Kept::from(record));
+        s.records.insert(name, kept);
     }
 
     /// The write announced by [`Index::writing`] failed: the record becomes what the disk holds again.
@@ -134,15 +140,19 @@ impl Index {
 
     /// Records that the plugin itself just removed `id`.
     pub fn remove(&self, id: &Id) {
-        self.lock().records.remove(&id.0);
+        let mut s = self.lock();
+        s.records.remove(&id.0);
+        s.own.remove(&id.0);
     }
 
     /// After an event about the file named `name` in `dir`: unless it is the rename of one of the plugin's own writes
-    /// (`moved_to`, with such a rename still to come), the file is read again and its record replaced, or dropped when
-    /// the file is gone or no longer an instance. True when the record was read again.
+    /// (`moved_to`, with such a rename still to come and the record still the one the write announced), the file is
+    /// read again and its record replaced, or dropped when the file is gone or no longer an instance. True when the
+    /// record was read again.
     ///
     /// Another writer's rename may come first and be taken for the plugin's own; the plugin's own then comes after
-    /// it and is read, so the record still ends as the disk does.
+    /// it and is read, so the record still ends as the disk does. Once anything else replaced the record (a full
+    /// read of the directory, a read after another event), the plugin's own rename is read too.
     pub fn event(&self, dir: &Path, name: &str, moved_to: bool, read: impl Fn(&Path) -> Option<InstanceFile>) -> bool {
         let mut s = self.lock();
         if moved_to && s.take_own(name) {
@@ -154,17 +164,20 @@ impl Index {
 }
 
 impl State {
-    /// Takes one of the plugin's own renames onto `name` still to come; false when there is none.
+    /// Takes one of the plugin's own renames onto `name` still to come; false when there is none, or when the record
+    /// is no longer the one its latest write announced (it must then be read).
     fn take_own(&mut self, name: &str) -> bool {
-        let Some(n) = self.own.get_mut(name) else { return false };
+        let Some((n, announced)) = self.own.get_mut(name) else { return false };
+        let current = self.records.get(name).is_some_and(|k| Arc::ptr_eq(&k.desc, announced));
         *n -= 1;
-        if *n == 0 {
+        if *n == 0 || !current {
             self.own.remove(name);
         }
-        true
+        current
     }
 
     fn reread(&mut self, dir: &Path, name: &str, read: impl Fn(&Path) -> Option<InstanceFile>) {
+        self.own.remove(name);
         match read(&dir.join(name)) {
             Some(record) => {
                 self.records.insert(name.to_string(), Kept::from(record));
@@ -227,5 +240,25 @@ mod tests {
         index.invalidate();
         assert!(index.event(Path::new("/d"), "a", true, disk("disk")));
         assert_eq!(note(&index, "a").as_deref(), Some("disk"));
+    }
+
+    #[test]
+    fn a_record_replaced_before_the_plugins_rename_arrives_is_read_at_the_rename() {
+        let index = Index::default();
+        index.set_watched(true);
+        let on_disk = |text: &'static str| move |_: &Path| Some(record("a", text));
+        // A full read of the directory between the announcement and the rename: the file was not there yet.
+        index.writing(record("a", "new"));
+        let listed = index.rebuild(|| Ok::<_, ()>(Vec::new()), |k| Some(k.desc.id.clone()));
+        assert_eq!(listed, Ok(vec![]));
+        assert!(index.event(Path::new("/d"), "a", true, on_disk("new")), "the rename is read");
+        assert_eq!(note(&index, "a").as_deref(), Some("new"));
+        // Another writer's event read the old file between the announcement and the rename.
+        index.writing(record("a", "newer"));
+        assert!(index.event(Path::new("/d"), "a", false, on_disk("new")));
+        assert!(index.event(Path::new("/d"), "a", true, on_disk("newer")), "the rename is read");
+        assert_eq!(note(&index, "a").as_deref(), Some("newer"));
+        // Nothing announced is left behind.
+        assert!(index.lock().own.is_empty());
     }
 }

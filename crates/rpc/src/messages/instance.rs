@@ -160,7 +160,9 @@ mod tests {
             let kind = "x".to_string();
             let copied = infrakit_spi::gojson::to_vec(&DescribeResponse { kind: kind.clone(), descriptions });
             let answer = infrakit_spi::gojson::to_vec(&DescribeAnswer { kind: &kind, descriptions: &shared });
-            assert_eq!(answer.ok(), copied.ok());
+            assert_eq!(answer.expect("encodes"), copied.expect("encodes"));
         }
+        let none = infrakit_spi::gojson::to_vec(&DescribeAnswer { kind: "x", descriptions: &[] }).expect("encodes");
+        assert_eq!(String::from_utf8_lossy(&none), r#"{"Type":"x","Descriptions":null}"#);
     }
 }
