@@ -36,8 +36,10 @@ impl Cgroups {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(format!("cannot create {}: {e}", parent.display())),
         }
-        // Creating a cgroup proves we may manage the hierarchy; writing cgroup.procs is proven by each start.
-        let probe = parent.join(format!(".probe-{}", std::process::id()));
+        // Creating a cgroup proves we may manage the hierarchy; writing cgroup.procs is proven by each start. Each
+        // probe has a name of its own: plugins opened at once in one process (or in processes of other PID
+        // namespaces) must not take one another's probe for a refusal and fall back to process groups.
+        let probe = parent.join(format!(".probe-{}-{:016x}", std::process::id(), rand::random::<u64>()));
         std::fs::create_dir(&probe).map_err(|e| format!("cannot create cgroups in {}: {e}", parent.display()))?;
         let _ = std::fs::remove_dir(&probe);
         sweep_empty(&parent);
@@ -123,15 +125,17 @@ pub fn kill_and_remove(dir: &Path, limit: Duration) -> bool {
 }
 
 /// Removes the empty instance cgroups left where no plugin could clean up (an instance whose last process exited
-/// after its plugin and its state directory were gone). Only those untouched for ten minutes: a younger one may
+/// after its plugin and its state directory were gone), and stale probes. Only those untouched for ten minutes: a younger one may
 /// belong to an instance another plugin is starting right now.
 fn sweep_empty(parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for e in entries.flatten() {
         let dir = e.path();
         let old = e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
-        let is_instance = e.file_name().to_string_lossy().starts_with("process-");
-        if is_instance && old.is_some_and(|a| a > Duration::from_secs(600)) && pids(&dir).is_empty() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        // An instance's, or a probe left by a plugin that died while it checked.
+        let ours = name.starts_with("process-") || name.starts_with(".probe-");
+        if ours && old.is_some_and(|a| a > Duration::from_secs(600)) && pids(&dir).is_empty() {
             let _ = std::fs::remove_dir(&dir);
         }
     }

@@ -115,3 +115,26 @@ async fn when_the_leader_dies_its_escaped_descendants_go_with_it() {
     });
     wait_for("the instance to be forgotten", || escaped.iter().all(|pid| !running(*pid))).await;
 }
+
+/// Plugins opened at once in one process (as `infrakit up` or these tests do) each find containment: their checks
+/// that cgroups may be created do not take one another's for a refusal.
+#[tokio::test]
+async fn plugins_opened_at_once_are_all_contained() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    for round in 0..5 {
+        let dirs: Vec<_> = (0..8).map(|_| tempfile::tempdir().unwrap()).collect();
+        let mut opening = tokio::task::JoinSet::new();
+        for d in &dirs {
+            opening.spawn(ProcessInstance::open(d.path().to_path_buf()));
+        }
+        while let Some(p) = opening.join_next().await {
+            assert!(
+                p.unwrap().unwrap().contained(),
+                "round {round}: a plugin opened at once fell back to process groups"
+            );
+        }
+    }
+}
