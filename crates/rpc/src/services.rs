@@ -132,9 +132,14 @@ pub(crate) fn params<T: DeserializeOwned>(raw: &RawValue) -> Result<T, CallError
 
 /// Encodes a result as Go JSON.
 pub(crate) fn result<T: Serialize>(value: &T) -> CallResult {
+    result_written(|out| infrakit_spi::gojson::append(out, value))
+}
+
+/// A result that `write` appends, as Go JSON, to the answer's start.
+pub(crate) fn result_written(write: impl FnOnce(&mut Vec<u8>) -> Result<(), serde_json::Error>) -> CallResult {
     let mut out = Vec::with_capacity(ANSWER_START.len() + 128);
     out.extend_from_slice(ANSWER_START);
-    infrakit_spi::gojson::append(&mut out, value)
+    write(&mut out)
         .map_err(|e| CallError::Plugin(infrakit_spi::Error::failed(format!("cannot encode result: {e}"))))?;
     Ok(Encoded(out))
 }

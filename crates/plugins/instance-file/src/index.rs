@@ -97,7 +97,20 @@ impl Index {
     /// What `pick` makes of each record (those it keeps, in file-name order), when the index can be trusted;
     /// `None`: read the directory.
     pub fn listing<T>(&self, pick: impl FnMut(&Kept) -> Option<T>) -> Option<Vec<T>> {
-        let s = self.lock();
+        Self::current(&self.lock(), pick)
+    }
+
+    /// Like [`Index::listing`], without waiting for the lock: `None` also while another thread holds it (a full
+    /// read of the directory may take long), so it can be asked on the async runtime.
+    pub fn listing_now<T>(&self, pick: impl FnMut(&Kept) -> Option<T>) -> Option<Vec<T>> {
+        match self.0.try_lock() {
+            Ok(s) => Self::current(&s, pick),
+            Err(std::sync::TryLockError::Poisoned(p)) => Self::current(&p.into_inner(), pick),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
+    fn current<T>(s: &State, pick: impl FnMut(&Kept) -> Option<T>) -> Option<Vec<T>> {
         let fresh = s.watched && s.scanned.is_some_and(|t| t.elapsed() < RESCAN_EVERY);
         fresh.then(|| s.records.values().filter_map(pick).collect())
     }

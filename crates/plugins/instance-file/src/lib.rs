@@ -214,21 +214,27 @@ impl FileInstance {
             Some(found) => found,
             None => self.index.rebuild(|| self.scan(), pick)?,
         };
-        let mut found = records
-            .into_iter()
-            .map(|(desc, spec)| match spec {
-                None => Ok(desc),
-                Some(spec) => {
-                    let properties = Some(Any::from_value(&spec)?);
-                    Ok(Arc::new(Description { properties, ..Arc::unwrap_or_clone(desc) }))
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
-        if !found.is_sorted_by(|a, b| a.id <= b.id) {
-            found.sort_by(|a, b| a.id.cmp(&b.id));
-        }
-        Ok(found)
+        described(records)
     }
+}
+
+/// The listing from what the index picked: descriptions, with their properties when the specs were picked too,
+/// sorted by ID.
+fn described(records: Vec<(Arc<Description>, Option<Spec>)>) -> Result<Vec<Arc<Description>>> {
+    let mut found = records
+        .into_iter()
+        .map(|(desc, spec)| match spec {
+            None => Ok(desc),
+            Some(spec) => {
+                let properties = Some(Any::from_value(&spec)?);
+                Ok(Arc::new(Description { properties, ..Arc::unwrap_or_clone(desc) }))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if !found.is_sorted_by(|a, b| a.id <= b.id) {
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    Ok(found)
 }
 
 /// The record in the file at `path`, if it is a regular file that decodes as one.
@@ -296,6 +302,15 @@ impl Instance for FileInstance {
     }
 
     async fn describe_shared(&self, tags: &Tags, properties: bool) -> Result<Vec<Arc<Description>>> {
+        // Most listings are answered from the index in memory, here; one that must read files (an index not
+        // watched, due for its full re-read, or busy) goes to the blocking pool, and so do properties (each
+        // spec is encoded).
+        if !properties {
+            let pick = |k: &Kept| tags_match(&k.desc.tags, tags).then(|| (k.desc.clone(), None));
+            if let Some(records) = self.index.listing_now(pick) {
+                return described(records);
+            }
+        }
         let (me, tags) = (self.clone(), tags.clone());
         blocking(move || me.list(&tags, properties)).await
     }

@@ -3,6 +3,7 @@
 
 mod changes;
 mod client;
+mod encoded;
 mod service;
 
 pub use client::InstanceClient;

@@ -3,7 +3,7 @@
 use super::Method;
 use crate::messages::instance::*;
 use crate::objects::{Objects, TypedDispatch};
-use crate::services::{params, result, CallResult};
+use crate::services::{params, result, result_written, CallResult};
 use async_trait::async_trait;
 use infrakit_spi::instance::Instance;
 use serde_json::value::RawValue;
@@ -40,7 +40,8 @@ impl TypedDispatch for dyn Instance {
             Method::DescribeInstances => {
                 let req: DescribeRequest = params(raw)?;
                 let descriptions = self.describe_shared(&req.tags, req.properties).await?;
-                result(&DescribeAnswer { kind: &kind, descriptions: &descriptions })
+                // Unchanged descriptions are answered with the JSON they had last time.
+                result_written(|out| super::encoded::append_answer(out, &kind, &descriptions))
             }
             Method::ValidateSpec => {
                 let req: ValidateSpecRequest = params(raw)?;
