@@ -75,7 +75,5 @@ impl std::fmt::Debug for Persisted {
 }
 
 fn encode<T: Serialize>(group: &Id, kind: StateKind, value: &T) -> Result<Any> {
-    let fail = |e: serde_json::Error| Error::failed(format!("encoding the {kind} of {group}: {e}"));
-    let text = serde_json::to_string(value).map_err(fail)?;
-    serde_json::from_str(&text).map_err(fail)
+    Any::from_value(value).map_err(|e| Error::failed(format!("encoding the {kind} of {group}: {e}")))
 }

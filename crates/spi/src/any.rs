@@ -34,8 +34,10 @@ impl Any {
 
     /// Encodes any serializable value.
     pub fn from_value<T: Serialize + ?Sized>(value: &T) -> Result<Any, Error> {
+        // Go JSON as the encoder writes it is already compact and escaped (an `Any` inside is written as it is
+        // kept): it is only checked, not compacted again.
         let text = gojson::to_string(value).map_err(|e| Error::invalid("Properties", e))?;
-        Any::from_json(&text)
+        RawValue::from_string(text).map(Any).map_err(|e| Error::invalid("Properties", e))
     }
 
     /// Decodes into `T`; the error names the failing field path (for example `Properties.Init[1]`).
@@ -101,6 +103,24 @@ impl<'de> Deserialize<'de> for Any {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_value_is_what_compacting_its_json_gives() {
+        #[derive(Serialize)]
+        struct Value {
+            #[serde(rename = "Text")]
+            text: &'static str,
+            #[serde(rename = "Inner")]
+            inner: Any,
+            #[serde(rename = "List")]
+            list: Vec<Option<u8>>,
+        }
+        let inner = Any::from_json(r#"{ "b" : "x > y", "a": [ ] }"#).unwrap();
+        let value = Value { text: "a <b> & \u{2028}\u{2029} \"q\"\n", inner, list: vec![Some(1), None] };
+        let plain = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(Any::from_value(&value).unwrap(), Any::from_json(&plain).unwrap());
+        assert_eq!(Any::from_value(&value).unwrap().as_str(), gojson::compact(&plain));
+    }
 
     #[test]
     fn any_is_compacted_and_escaped() {

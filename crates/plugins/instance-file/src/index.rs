@@ -4,10 +4,11 @@
 //! falls back to reading the whole directory when inotify is unavailable, when the kernel's event queue overflowed,
 //! and at least every [`RESCAN_EVERY`].
 
-use infrakit_spi::instance::{Description, Id, LogicalId, Spec, Tags};
+use infrakit_spi::hash::GROUP_TAG;
+use infrakit_spi::instance::{tags_match, Description, Id, LogicalId, Spec, Tags};
 use infrakit_spi::nullable::{empty_as_null, null_as_default};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -34,12 +35,42 @@ pub(crate) struct InstanceFile {
 pub(crate) struct Kept {
     pub desc: Arc<Description>,
     pub spec: Spec,
+    /// Its `infrakit.group` tag, shared by the records of a group (see [`Groups`]).
+    group: Option<Arc<str>>,
 }
 
-impl From<InstanceFile> for Kept {
-    fn from(r: InstanceFile) -> Kept {
+impl Kept {
+    /// Whether its tags hold every pair of `filter`. A filter of the group tag alone (a group controller's
+    /// listing) is answered from the kept group name, without walking the tag map of each record: that walk
+    /// (three heap blocks a record) was the largest cost of listing 10,000 records.
+    pub fn matches(&self, filter: &Tags) -> bool {
+        match (filter.len(), filter.get(GROUP_TAG)) {
+            (1, Some(group)) => self.group.as_deref() == Some(group.as_str()),
+            _ => tags_match(&self.desc.tags, filter),
+        }
+    }
+}
+
+/// The group names of the records, one allocation per name (at most [`Groups::MOST`]; names beyond are not shared).
+#[derive(Default)]
+struct Groups(HashSet<Arc<str>>);
+
+impl Groups {
+    const MOST: usize = 4096;
+
+    fn kept(&mut self, r: InstanceFile) -> Kept {
+        let group = r.tags.get(GROUP_TAG).map(|g| match self.0.get(g.as_str()) {
+            Some(shared) => shared.clone(),
+            None => {
+                let name: Arc<str> = g.as_str().into();
+                if self.0.len() < Self::MOST {
+                    self.0.insert(name.clone());
+                }
+                name
+            }
+        });
         let desc = Description { id: r.id, logical_id: r.logical_id, tags: r.tags, properties: None };
-        Kept { desc: Arc::new(desc), spec: r.spec }
+        Kept { desc: Arc::new(desc), spec: r.spec, group }
     }
 }
 
@@ -55,6 +86,7 @@ struct State {
     /// latest write announced: that event is skipped while the record is still the one announced (the
     /// record already holds what was written), so the plugin does not read back every file it writes.
     own: HashMap<String, (u32, Arc<Description>)>,
+    groups: Groups,
 }
 
 /// The records, behind one lock: a re-read after an event and the plugin's own update of a record it wrote are
@@ -124,7 +156,9 @@ impl Index {
     ) -> Result<Vec<T>, E> {
         let mut s = self.lock();
         let started = Instant::now();
-        s.records = scan()?.into_iter().map(|(name, r)| (name, Kept::from(r))).collect();
+        let scanned = scan()?;
+        let s = &mut *s;
+        s.records = scanned.into_iter().map(|(name, r)| (name, s.groups.kept(r))).collect();
         s.scanned = Some(started);
         // The records are what the directory held: a rename still to come is read when its event arrives.
         s.own.clear();
@@ -135,8 +169,8 @@ impl Index {
     /// now on, and the rename's event is not read back.
     pub fn writing(&self, record: InstanceFile) {
         let name = record.id.0.clone();
-        let kept = Kept::from(record);
         let mut s = self.lock();
+        let kept = s.groups.kept(record);
         if s.watched {
             let pending = s.own.get(&name).map_or(0, |(n, _)| *n);
             s.own.insert(name.clone(), (pending + 1, kept.desc.clone()));
@@ -193,7 +227,8 @@ impl State {
         self.own.remove(name);
         match read(&dir.join(name)) {
             Some(record) => {
-                self.records.insert(name.to_string(), Kept::from(record));
+                let kept = self.groups.kept(record);
+                self.records.insert(name.to_string(), kept);
             }
             None => {
                 self.records.remove(name);
@@ -215,6 +250,53 @@ mod tests {
     fn note(index: &Index, id: &str) -> Option<String> {
         let s = index.lock();
         s.records.get(id).and_then(|k| k.desc.tags.get("note").cloned())
+    }
+
+    #[test]
+    fn a_record_matches_a_filter_as_its_tags_do() {
+        let mut groups = Groups::default();
+        let tagged =
+            |pairs: &[(&str, &str)]| -> Tags { pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() };
+        let records = [
+            tagged(&[(GROUP_TAG, "web"), ("tier", "front")]),
+            tagged(&[(GROUP_TAG, "web")]),
+            tagged(&[(GROUP_TAG, "db"), ("tier", "front")]),
+            tagged(&[("tier", "front")]),
+            tagged(&[]),
+        ];
+        let filters = [
+            tagged(&[]),
+            tagged(&[(GROUP_TAG, "web")]),
+            tagged(&[(GROUP_TAG, "db")]),
+            tagged(&[(GROUP_TAG, "")]),
+            tagged(&[(GROUP_TAG, "web"), ("tier", "front")]),
+            tagged(&[("tier", "front")]),
+        ];
+        for (i, tags) in records.iter().enumerate() {
+            let kept = groups.kept(InstanceFile {
+                id: Id(format!("i-{i}")),
+                logical_id: None,
+                tags: tags.clone(),
+                spec: Spec::default(),
+            });
+            for filter in &filters {
+                assert_eq!(kept.matches(filter), tags_match(tags, filter), "record {tags:?}, filter {filter:?}");
+            }
+        }
+        // Records of one group share its name.
+        let a = groups.kept(InstanceFile {
+            id: Id("a".into()),
+            logical_id: None,
+            tags: records[0].clone(),
+            spec: Spec::default(),
+        });
+        let b = groups.kept(InstanceFile {
+            id: Id("b".into()),
+            logical_id: None,
+            tags: records[1].clone(),
+            spec: Spec::default(),
+        });
+        assert!(a.group.zip(b.group).is_some_and(|(a, b)| Arc::ptr_eq(&a, &b)));
     }
 
     #[test]

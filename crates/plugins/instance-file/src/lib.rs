@@ -12,7 +12,7 @@ pub use index::RESCAN_EVERY;
 use index::{Index, InstanceFile, Kept};
 
 use async_trait::async_trait;
-use infrakit_spi::instance::{tags_match, Changes, Description, Id, Instance, Spec, Tags};
+use infrakit_spi::instance::{Changes, Description, Id, Instance, Spec, Tags};
 use infrakit_spi::{gojson, Any, Error, Result};
 use inotify::{EventMask, Inotify, WatchMask};
 use std::path::{Path, PathBuf};
@@ -208,8 +208,7 @@ impl FileInstance {
         self.watch();
         // Under the index's lock only the matching records are picked (shared descriptions, and the specs when
         // properties are asked for); their properties are encoded after it.
-        let pick =
-            |k: &Kept| tags_match(&k.desc.tags, tags).then(|| (k.desc.clone(), properties.then(|| k.spec.clone())));
+        let pick = |k: &Kept| k.matches(tags).then(|| (k.desc.clone(), properties.then(|| k.spec.clone())));
         let records = match self.index.listing(pick) {
             Some(found) => found,
             None => self.index.rebuild(|| self.scan(), pick)?,
@@ -306,7 +305,7 @@ impl Instance for FileInstance {
         // watched, due for its full re-read, or busy) goes to the blocking pool, and so do properties (each
         // spec is encoded).
         if !properties {
-            let pick = |k: &Kept| tags_match(&k.desc.tags, tags).then(|| (k.desc.clone(), None));
+            let pick = |k: &Kept| k.matches(tags).then(|| (k.desc.clone(), None));
             if let Some(records) = self.index.listing_now(pick) {
                 return described(records);
             }
