@@ -75,5 +75,5 @@ impl std::fmt::Debug for Persisted {
 }
 
 fn encode<T: Serialize>(group: &Id, kind: StateKind, value: &T) -> Result<Any> {
-    Any::from_value(value).map_err(|e| Error::failed(format!("encoding the {kind} of {group}: {e}")))
+    Any::encode(value).map_err(|e| Error::failed(format!("encoding the {kind} of {group}: {e}")))
 }

@@ -34,10 +34,20 @@ impl Any {
 
     /// Encodes any serializable value.
     pub fn from_value<T: Serialize + ?Sized>(value: &T) -> Result<Any, Error> {
-        // Go JSON as the encoder writes it is already compact and escaped (an `Any` inside is written as it is
-        // kept): it is only checked, not compacted again.
-        let text = gojson::to_string(value).map_err(|e| Error::invalid("Properties", e))?;
-        RawValue::from_string(text).map(Any).map_err(|e| Error::invalid("Properties", e))
+        Any::encode(value).map_err(|e| Error::invalid("Properties", e))
+    }
+
+    /// Encodes any serializable value; the error is the encoder's, for callers that name what failed themselves.
+    pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Any, serde_json::Error> {
+        let text = gojson::to_string(value)?;
+        // What the Go encoder writes is compact and escaped, an `Any` inside included (it is written as it is
+        // kept), so it is not compacted again; only raw JSON of another kind inside (a bare `RawValue`, written
+        // verbatim) may need it, which one pass over the bytes tells.
+        let text = match gojson::is_compact(&text) {
+            true => text,
+            false => gojson::compact(&text),
+        };
+        RawValue::from_string(text).map(Any)
     }
 
     /// Decodes into `T`; the error names the failing field path (for example `Properties.Init[1]`).
@@ -120,6 +130,21 @@ mod tests {
         let plain = serde_json::to_string_pretty(&value).unwrap();
         assert_eq!(Any::from_value(&value).unwrap(), Any::from_json(&plain).unwrap());
         assert_eq!(Any::from_value(&value).unwrap().as_str(), gojson::compact(&plain));
+        // Raw JSON that is not an `Any` is written verbatim by the encoder: it is compacted and escaped here.
+        let bare = RawValue::from_string("{ \"x\" : \"<\u{2028}>\" }".to_string()).unwrap();
+        assert_eq!(Any::from_value(&bare).unwrap().as_str(), r#"{"x":"\u003c\u2028\u003e"}"#);
+    }
+
+    #[test]
+    fn compact_text_is_told_from_text_that_is_not() {
+        for compact in [r#"{"a":[1,"x y",{"b":"\" \\"}]}"#, r#""\u003c""#, "[]", "null"] {
+            assert!(gojson::is_compact(compact), "{compact}");
+            assert_eq!(gojson::compact(compact), compact);
+        }
+        for loose in ["{ \"a\":1}", "[1,\n2]", r#"{"a":"<"}"#, r#"["&"]"#, "[\"\u{2029}\"]", "\t1"] {
+            assert!(!gojson::is_compact(loose), "{loose}");
+            assert_ne!(gojson::compact(loose), loose);
+        }
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub trait Instance: Send + Sync {
     /// this process that keeps its instances' descriptions (an index kept current by its own writes and by watching)
     /// hands out the ones it keeps instead of copies, so a listing of unchanged instances copies nothing and the
     /// group controller holds the very description the plugin keeps. The default wraps `describe_instances`.
+    /// Handed-out descriptions may be held by others, also weakly (an RPC server keeps their encodings): change one
+    /// with `Arc::make_mut`, never by expecting `Arc::get_mut` to succeed.
     async fn describe_shared(&self, tags: &Tags, properties: bool) -> Result<Vec<Arc<Description>>> {
         Ok(self.describe_instances(tags, properties).await?.into_iter().map(Arc::new).collect())
     }

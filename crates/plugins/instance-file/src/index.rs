@@ -45,7 +45,11 @@ impl Kept {
     /// (three heap blocks a record) was the largest cost of listing 10,000 records.
     pub fn matches(&self, filter: &Tags) -> bool {
         match (filter.len(), filter.get(GROUP_TAG)) {
-            (1, Some(group)) => self.group.as_deref() == Some(group.as_str()),
+            (1, Some(group)) => {
+                let found = self.group.as_deref() == Some(group.as_str());
+                debug_assert_eq!(found, tags_match(&self.desc.tags, filter), "the kept group is the tag's");
+                found
+            }
             _ => tags_match(&self.desc.tags, filter),
         }
     }
@@ -250,6 +254,19 @@ mod tests {
     fn note(index: &Index, id: &str) -> Option<String> {
         let s = index.lock();
         s.records.get(id).and_then(|k| k.desc.tags.get("note").cloned())
+    }
+
+    #[test]
+    fn a_listing_now_never_waits_for_a_busy_index() {
+        let index = Index::default();
+        index.set_watched(true);
+        index.rebuild(|| Ok::<_, ()>(vec![("a".to_string(), record("a", "x"))]), |_| Some(())).unwrap();
+        assert_eq!(index.listing_now(|k| Some(k.desc.id.clone())), Some(vec![Id("a".into())]));
+        let held = index.lock();
+        assert_eq!(index.listing_now(|k| Some(k.desc.id.clone())), None, "busy: the caller reads elsewhere");
+        drop(held);
+        index.set_watched(false);
+        assert_eq!(index.listing_now(|k| Some(k.desc.id.clone())), None, "not watched: not current");
     }
 
     #[test]

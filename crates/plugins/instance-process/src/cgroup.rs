@@ -39,7 +39,7 @@ impl Cgroups {
         // Creating a cgroup proves we may manage the hierarchy; writing cgroup.procs is proven by each start. Each
         // probe has a name of its own: plugins opened at once in one process (or in processes of other PID
         // namespaces) must not take one another's probe for a refusal and fall back to process groups.
-        let probe = parent.join(format!(".probe-{}-{:016x}", std::process::id(), rand::random::<u64>()));
+        let probe = parent.join(probe_name());
         std::fs::create_dir(&probe).map_err(|e| format!("cannot create cgroups in {}: {e}", parent.display()))?;
         let _ = std::fs::remove_dir(&probe);
         sweep_empty(&parent);
@@ -65,6 +65,11 @@ impl Cgroups {
     pub fn relative(&self, dir: &Path) -> Option<String> {
         dir.strip_prefix(&self.mount).ok().map(|r| format!("/{}", r.display()))
     }
+}
+
+/// A name for a probe cgroup that no other probe has: this process's PID and a random number.
+fn probe_name() -> String {
+    format!(".probe-{}-{:016x}", std::process::id(), rand::random::<u64>())
 }
 
 /// The shell command that moves itself into `dir` and then runs `command` (`$0` is the cgroup.procs path, `$1`
@@ -125,8 +130,8 @@ pub fn kill_and_remove(dir: &Path, limit: Duration) -> bool {
 }
 
 /// Removes the empty instance cgroups left where no plugin could clean up (an instance whose last process exited
-/// after its plugin and its state directory were gone), and stale probes. Only those untouched for ten minutes: a younger one may
-/// belong to an instance another plugin is starting right now.
+/// after its plugin and its state directory were gone), and stale probes. Only those untouched for ten minutes: a
+/// younger one may belong to an instance (or a probe) another plugin is starting right now.
 fn sweep_empty(parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for e in entries.flatten() {
@@ -180,6 +185,13 @@ fn unescape(field: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probes_made_at_once_have_names_of_their_own() {
+        let names: std::collections::HashSet<String> = (0..64).map(|_| probe_name()).collect();
+        assert_eq!(names.len(), 64);
+        assert!(names.iter().all(|n| n.starts_with(&format!(".probe-{}-", std::process::id()))));
+    }
 
     #[test]
     fn finds_the_v2_mount_hybrid_or_unified() {

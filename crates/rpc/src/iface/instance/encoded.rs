@@ -9,8 +9,12 @@
 //!
 //! Only descriptions the plugin holds too (more than one strong reference) are kept: a listing made afresh for
 //! every call (a plugin without shared listings, or one asked for properties) would never hit. Entries of
-//! descriptions the plugin dropped are swept once the cache has doubled since its last sweep, so it holds about
-//! one encoding per description the plugins keep (some 200 bytes each).
+//! descriptions the plugin dropped are swept once the cache has doubled since its last sweep (and not before it
+//! holds 4,096), so it holds at most twice as many entries as there are live descriptions, or 4,096: some 200 bytes
+//! of JSON each, and a dead one also keeps its description's `Arc` block (about 100 bytes) until the sweep.
+//!
+//! The `Weak` it holds means a plugin's `Arc::get_mut` on a description it listed over RPC fails, and
+//! `Arc::make_mut` moves the description to a new allocation (see `Instance::describe_shared`).
 
 use crate::messages::instance::DescribeAnswer;
 use infrakit_spi::gojson;
