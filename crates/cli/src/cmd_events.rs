@@ -13,6 +13,7 @@ missing what the server kept meanwhile.
 Examples:
   infrakit up examples/up-cattle.yaml --http 127.0.0.1:8080
   infrakit events --http 127.0.0.1:8080 --group workers
+  infrakit events --http 127.0.0.1:8080 --after 0      # every event the server still keeps, then what comes
   infrakit events --http 127.0.0.1:8080 -o json | jq .")]
 pub struct EventsCmd {
     /// The address given to `--http` of `infrakit up` or `infrakit manager start`.
@@ -21,6 +22,10 @@ pub struct EventsCmd {
     /// Only this group's events (and leadership changes).
     #[arg(long, value_name = "ID")]
     group: Option<String>,
+    /// Start after event number N (`seq` in `-o json`) with the events the server still keeps; 0 for all of them.
+    /// By default, only what comes next.
+    #[arg(long, value_name = "N")]
+    after: Option<u64>,
     /// Print each event as one line of JSON instead of text.
     #[arg(short, long, value_enum, default_value_t = Form::Text)]
     output: Form,
@@ -45,7 +50,7 @@ pub async fn run(cmd: EventsCmd) -> Result<()> {
         writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
     };
     tokio::select! {
-        r = infrakit_web::follow::follow(&cmd.http, cmd.group.as_deref(), print) => r?,
+        r = infrakit_web::follow::follow(&cmd.http, cmd.group.as_deref(), cmd.after, print) => r?,
         r = crate::cmd_plugin::wait_for_signal() => r?,
     }
     Ok(())

@@ -27,10 +27,11 @@ impl Drop for Cleanup<'_> {
     }
 }
 
-/// Follows `infrakit events --http <addr> --group workers`; the lines it printed.
+/// Follows `infrakit events --http <addr> --group workers --after 0`; the lines it printed. From the first event
+/// the server keeps, so an event that happens before the follower has connected is printed too.
 fn follow_events(addr: &str) -> (Daemon, Arc<Mutex<Vec<String>>>) {
     let mut child = Command::new(infrakit_bin())
-        .args(["events", "--http", addr, "--group", "workers"])
+        .args(["events", "--http", addr, "--group", "workers", "--after", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

@@ -15,10 +15,16 @@ const RECONNECT: Duration = Duration::from_secs(1);
 
 /// Follows `http://<addr>/events` (of `group` only, when given), calling `each` per event, until the server cannot
 /// be reached: at first that is an error; after a connection, the follower reconnects until `each` says stop
-/// (returns false).
-pub async fn follow(addr: &str, group: Option<&str>, mut each: impl FnMut(Event) -> bool) -> Result<(), WebError> {
+/// (returns false). It starts with the events after number `after` that the server still keeps (`Some(0)`: all of
+/// them); with `None`, with what comes next.
+pub async fn follow(
+    addr: &str,
+    group: Option<&str>,
+    after: Option<u64>,
+    mut each: impl FnMut(Event) -> bool,
+) -> Result<(), WebError> {
     let fail = |why: String| WebError::Follow { addr: addr.to_string(), why };
-    let mut last: Option<u64> = None;
+    let mut last: Option<u64> = after;
     let mut connected = false;
     loop {
         match stream(addr, group, last, &mut each, &mut last, &mut connected).await {
