@@ -203,27 +203,15 @@ pub fn compact(raw: &str) -> String {
 /// nothing: the check that lets text the Go encoder just wrote skip compaction.
 pub fn is_compact(raw: &str) -> bool {
     let bytes = raw.as_bytes();
-    let (mut inside, mut escaped) = (false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'<' | b'>' | b'&' => return false,
-            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => return false,
-            _ if inside => {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    inside = false;
-                }
-            }
-            b'"' => inside = true,
-            b' ' | b'\n' | b'\r' | b'\t' => return false,
-            _ => {}
-        }
-    }
-    true
+    let mut strings = Strings::default();
+    bytes.iter().enumerate().all(|(i, &b)| {
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        let separator = b == 0xE2 && bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9));
+        // Stepping bytes walks strings as stepping characters does: a UTF-8 byte of a wider character is never a
+        // quote or a backslash. `<`, `>` and `&` can only be inside strings, where Go escapes them.
+        let in_string = strings.step(b as char);
+        !separator && !matches!(b, b'<' | b'>' | b'&') && (in_string || !is_space(b as char))
+    })
 }
 
 /// Where a walk through JSON text, one character at a time, stands: inside a string or not.

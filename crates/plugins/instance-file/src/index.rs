@@ -289,30 +289,21 @@ mod tests {
             tagged(&[(GROUP_TAG, "web"), ("tier", "front")]),
             tagged(&[("tier", "front")]),
         ];
+        let file = |id: String, tags: &Tags| InstanceFile {
+            id: Id(id),
+            logical_id: None,
+            tags: tags.clone(),
+            spec: Spec::default(),
+        };
         for (i, tags) in records.iter().enumerate() {
-            let kept = groups.kept(InstanceFile {
-                id: Id(format!("i-{i}")),
-                logical_id: None,
-                tags: tags.clone(),
-                spec: Spec::default(),
-            });
+            let kept = groups.kept(file(format!("i-{i}"), tags));
             for filter in &filters {
                 assert_eq!(kept.matches(filter), tags_match(tags, filter), "record {tags:?}, filter {filter:?}");
             }
         }
         // Records of one group share its name.
-        let a = groups.kept(InstanceFile {
-            id: Id("a".into()),
-            logical_id: None,
-            tags: records[0].clone(),
-            spec: Spec::default(),
-        });
-        let b = groups.kept(InstanceFile {
-            id: Id("b".into()),
-            logical_id: None,
-            tags: records[1].clone(),
-            spec: Spec::default(),
-        });
+        let a = groups.kept(file("a".into(), &records[0]));
+        let b = groups.kept(file("b".into(), &records[1]));
         assert!(a.group.zip(b.group).is_some_and(|(a, b)| Arc::ptr_eq(&a, &b)));
     }
 
