@@ -8,6 +8,9 @@
 //!                         is constant, so no health checks run)
 //!   groups G N            G groups of N in-memory instances: converge, then idle CPU (default 10 s resync)
 //!   kill-memory N         once converged, one instance dies: time until its replacement is listed
+//! With `SCALE_KEEP_FILES=1`, the file cases leave their files in place (and print where): on an ext4 file system
+//! without a journal, as this machine's disk, creating files shortly after thousands were deleted is slower for
+//! minutes (the kernel skips recently deleted inodes), so each run that deletes its files slows the next.
 
 use infrakit_flavor_vanilla::VanillaFlavor;
 use infrakit_group::memory::MemoryInstance;
@@ -108,6 +111,12 @@ async fn converge_file(sizes: &[u64], sync: bool) {
         row(&format!("converge {n} file instances ({how})"), converge(&g, "instance-file", n).await);
         tokio::time::sleep(secs(3)).await;
         println!("{:<44} {:>9.1} MiB (process before: {before:.1} MiB)", "  resident memory, idle", rss_mib());
+        if std::env::var_os("SCALE_KEEP_FILES").is_some_and(|v| v == "1") {
+            // Freed: the controller stops watching the group and leaves its instances.
+            let _ = g.free_group(&group::Id("bench".into())).await;
+            println!("  files kept in {}", dir.keep().display());
+            continue;
+        }
         let _ = g.destroy_group(&group::Id("bench".into())).await;
     }
 }

@@ -83,6 +83,12 @@ impl Executor {
         while self.running.try_join_next().is_some() {}
     }
 
+    /// How many actions have not finished: running, or waiting for one of the `max_parallel` slots.
+    pub fn unfinished(&mut self) -> usize {
+        self.reap();
+        self.running.len()
+    }
+
     /// Starts nothing more and waits (at most `limit`) for what runs; true when everything finished.
     pub async fn drain(&mut self, limit: Duration) -> bool {
         self.stopping.store(true, Ordering::SeqCst);

@@ -159,6 +159,13 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// Whether the action did what it was sent to do (a create answered with an ID, a destroy or a label done).
+    pub fn succeeded(&self) -> bool {
+        matches!(self, Outcome::Provisioned { .. } | Outcome::Destroyed { .. } | Outcome::Labeled { .. })
+    }
+}
+
 /// A create recorded before it is sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateIntent {

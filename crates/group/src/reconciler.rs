@@ -141,6 +141,13 @@ impl Reconciler {
         &self.members
     }
 
+    /// Whether the instances listed and the creates in flight already make up the target, with no rollout under
+    /// way: a pass would plan no more creates now (replacements of unhealthy or lost members aside).
+    pub fn fully_planned(&self) -> bool {
+        let planned = self.members.len() as u64 + self.ledger.creating.len() as u64;
+        self.rollout.is_none() && planned >= self.config.target()
+    }
+
     /// The intent ledger.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger

@@ -149,7 +149,7 @@ impl Supervisor {
         deps: Arc<Deps>,
     ) -> Supervisor {
         let grace = deps.options.listing_grace.as_millis() as u64;
-        let max_creates = (deps.options.max_parallel.max(1) as u64).saturating_mul(32);
+        let max_creates = max_creates(&deps.options);
         let check_interval = deps.options.health_interval.as_millis() as u64;
         let mut recon = Reconciler::new(config.clone(), rollout)
             .with_listing_grace(grace)
@@ -228,6 +228,14 @@ async fn resolve(lookup: &dyn PluginLookup, cfg: &GroupConfig) -> Result<Plugins
     let instance = lookup.instance(&cfg.instance.plugin).await?;
     let flavor = lookup.flavor(&cfg.flavor.plugin).await?;
     Ok((instance, flavor))
+}
+
+/// The longest a pass waits for while answers come in and the executor still has work queued (see the loop).
+const DEFER_AT_MOST: Duration = Duration::from_millis(100);
+
+/// How many creates a group may have in flight: 32 rounds of `max_parallel`, so a pass keeps the executor busy.
+fn max_creates(options: &Options) -> u64 {
+    (options.max_parallel.max(1) as u64).saturating_mul(32)
 }
 
 /// The listing grace its instance plugin declares, else the controller's default (a group's
@@ -309,6 +317,13 @@ async fn run(
     let mut persisted: Option<Rollout> = recon.rollout().cloned();
     let mut passes = 0u64;
     let mut next_resync = tokio::time::Instant::now();
+    let mut last_pass = tokio::time::Instant::now();
+    // Whether an outcome came in that no pass has seen yet (see DEFER_AT_MOST).
+    let mut deferred = false;
+    // While at least half of what a pass may put in flight still waits for an answer (or a full round, once
+    // nothing more is to be created), a success defers the pass.
+    let backlog = usize::try_from(max_creates(&deps.options) / 2).unwrap_or(usize::MAX);
+    let round = deps.options.max_parallel.max(1);
     let gid = recon.config().id().clone();
     loop {
         let mut error = None;
@@ -332,6 +347,7 @@ async fn run(
             }
         }
         if lp.plugins.is_some() {
+            last_pass = tokio::time::Instant::now();
             let pass_started = std::time::Instant::now();
             match lp.pass(&mut recon).await {
                 Ok(wake) => {
@@ -430,7 +446,21 @@ async fn run(
                     }
                     true
                 }
-                Some(outcome) = done_rx.recv() => { recon.complete(&outcome, deps.clock.now()); true }
+                Some(outcome) = done_rx.recv() => {
+                    recon.complete(&outcome, deps.clock.now());
+                    // An action that succeeded while the executor still has half a pass's creates to send (or,
+                    // with every create needed already sent, a full round still running) gives a pass nothing to
+                    // act on yet: the pass waits until that backlog runs low, a failure comes, or DEFER_AT_MOST
+                    // after the last pass, so a slow plugin's answers trickling in one by one do not each cost a
+                    // full listing and plan.
+                    let wait = outcome.succeeded() && last_pass.elapsed() < DEFER_AT_MOST && {
+                        let unfinished = lp.executor.unfinished();
+                        unfinished >= backlog || (unfinished >= round && recon.fully_planned())
+                    };
+                    deferred |= wait;
+                    !wait
+                }
+                _ = tokio::time::sleep_until(last_pass + DEFER_AT_MOST), if deferred => true,
                 Some(verdict) = lp.health.next() => lp.health.record_all(verdict),
                 Some(verdict) = lp.quorum.next() => lp.quorum.record_all(verdict),
                 _ = next_change(&mut changes) => true,
@@ -438,6 +468,7 @@ async fn run(
                 _ = sleep_until_millis(wake_at, deps.clock.as_ref()) => true,
             };
             if replan {
+                deferred = false;
                 break;
             }
         }

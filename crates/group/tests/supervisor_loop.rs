@@ -58,6 +58,24 @@ async fn the_end_of_a_listing_grace_wakes_the_loop() {
     .await;
 }
 
+#[tokio::test(start_paused = true)]
+async fn answers_trickling_in_while_creates_are_queued_share_passes() {
+    // 2,000 creates of about 30 ms each, 32 at a time: about two seconds of answers, nearly one per millisecond.
+    // A pass per answer would be more than a thousand passes, each a full listing; the loop defers a pass while
+    // the executor still has work queued (at most 100 ms), so a few dozen do.
+    let plugin = Memory::slow(Duration::ZERO, Duration::from_millis(30));
+    let g = controller(plugin.clone());
+    g.commit_group(spec(2000), false).await.expect("commit");
+    let gid = group::Id("g".into());
+    within(Duration::from_secs(60), "2,000 instances", async || {
+        g.describe_group(&gid).await.is_ok_and(|d| d.converged)
+    })
+    .await;
+    assert_eq!(plugin.provisions(), 2000, "no create is made twice");
+    let passes = g.snapshot(&gid).await.expect("snapshot").status.passes;
+    assert!(passes < 200, "{passes} passes for 2,000 answers");
+}
+
 /// The vanilla flavor, counting the `Healthy` calls it gets; with `constant`, it says its instances are always
 /// healthy (as the vanilla flavor does), without, each must be asked about.
 struct Counting {

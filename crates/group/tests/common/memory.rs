@@ -24,16 +24,25 @@ pub struct Memory {
     pushes: watch::Sender<u64>,
     next: Mutex<u64>,
     destroyed: Mutex<Vec<Id>>,
+    /// How long Provision takes on average (each takes from a 49th of it to twice it, in 97 steps).
+    provision_time: Duration,
 }
 
 impl Memory {
     pub fn new(lag: Duration) -> Arc<Memory> {
+        Memory::slow(lag, Duration::ZERO)
+    }
+
+    /// A plugin whose Provision takes `provision_time` on average, each a different time, so answers come in one by
+    /// one as a cloud's do.
+    pub fn slow(lag: Duration, provision_time: Duration) -> Arc<Memory> {
         Arc::new(Memory {
             made: Mutex::default(),
             lag,
             pushes: watch::channel(0).0,
             next: Mutex::new(0),
             destroyed: Mutex::default(),
+            provision_time,
         })
     }
 
@@ -78,6 +87,9 @@ impl Instance for Memory {
             *next += 1;
             *next
         };
+        if !self.provision_time.is_zero() {
+            tokio::time::sleep(self.provision_time * (1 + (n % 97) as u32) / 49).await;
+        }
         let id = Id(format!("mem-{n}"));
         let desc = Description { id: id.clone(), logical_id: spec.logical_id, tags: spec.tags, properties: None };
         self.made.lock().map_err(|_| Error::failed("lock"))?.insert(id.clone(), (desc, Instant::now()));
