@@ -160,7 +160,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Whether the action did what it was sent to do (a create answered with an ID, a destroy or a label done).
+    /// Whether the action needs no pass of its own: a create answered with an ID, a destroy done, or a label
+    /// (whose outcome does not say whether it took; the next pass labels again what still needs it).
     pub fn succeeded(&self) -> bool {
         matches!(self, Outcome::Provisioned { .. } | Outcome::Destroyed { .. } | Outcome::Labeled { .. })
     }

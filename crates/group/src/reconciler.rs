@@ -141,10 +141,13 @@ impl Reconciler {
         &self.members
     }
 
-    /// Whether the instances listed and the creates in flight already make up the target, with no rollout under
-    /// way: a pass would plan no more creates now (replacements of unhealthy or lost members aside).
+    /// Whether the instances listed and not being destroyed, with the creates in flight, already make up the
+    /// target, with no rollout under way: a pass would plan no more creates now. An estimate (members the planner
+    /// does not count, such as pets of unknown logical IDs, are counted here); the loop only uses it to defer a
+    /// pass by at most 100 ms.
     pub fn fully_planned(&self) -> bool {
-        let planned = self.members.len() as u64 + self.ledger.creating.len() as u64;
+        let kept = (self.members.len() as u64).saturating_sub(self.ledger.destroying.len() as u64);
+        let planned = kept + self.ledger.creating.len() as u64;
         self.rollout.is_none() && planned >= self.config.target()
     }
 

@@ -230,7 +230,8 @@ async fn resolve(lookup: &dyn PluginLookup, cfg: &GroupConfig) -> Result<Plugins
     Ok((instance, flavor))
 }
 
-/// The longest a pass waits for while answers come in and the executor still has work queued (see the loop).
+/// The longest a pass waits, after the end of the one before, while answers come in and the executor still has work
+/// queued (see the loop).
 const DEFER_AT_MOST: Duration = Duration::from_millis(100);
 
 /// How many creates a group may have in flight: 32 rounds of `max_parallel`, so a pass keeps the executor busy.
@@ -347,9 +348,12 @@ async fn run(
             }
         }
         if lp.plugins.is_some() {
-            last_pass = tokio::time::Instant::now();
             let pass_started = std::time::Instant::now();
-            match lp.pass(&mut recon).await {
+            let pass = lp.pass(&mut recon).await;
+            // Counted from the pass's end, so a pass slower than DEFER_AT_MOST still lets the answers after it
+            // share the next one.
+            last_pass = tokio::time::Instant::now();
+            match pass {
                 Ok(wake) => {
                     passes += 1;
                     wake_at = wake;
@@ -451,8 +455,8 @@ async fn run(
                     // An action that succeeded while the executor still has half a pass's creates to send (or,
                     // with every create needed already sent, a full round still running) gives a pass nothing to
                     // act on yet: the pass waits until that backlog runs low, a failure comes, or DEFER_AT_MOST
-                    // after the last pass, so a slow plugin's answers trickling in one by one do not each cost a
-                    // full listing and plan.
+                    // after the last pass ended, so a slow plugin's answers trickling in one by one do not each
+                    // cost a full listing and plan.
                     let wait = outcome.succeeded() && last_pass.elapsed() < DEFER_AT_MOST && {
                         let unfinished = lp.executor.unfinished();
                         unfinished >= backlog || (unfinished >= round && recon.fully_planned())
