@@ -141,14 +141,10 @@ impl Reconciler {
         &self.members
     }
 
-    /// Whether the instances listed and not being destroyed, with the creates in flight, already make up the
-    /// target, with no rollout under way: a pass would plan no more creates now. An estimate (members the planner
-    /// does not count, such as pets of unknown logical IDs, are counted here); the loop only uses it to defer a
-    /// pass by at most 100 ms.
-    pub fn fully_planned(&self) -> bool {
-        let kept = (self.members.len() as u64).saturating_sub(self.ledger.destroying.len() as u64);
-        let planned = kept + self.ledger.creating.len() as u64;
-        self.rollout.is_none() && planned >= self.config.target()
+    /// Whether the last pass held creates back for the limit on creates in flight ([`Plan::held_back`]): until the
+    /// next pass, every create it wanted that is not held back is in flight.
+    pub fn creates_held_back(&self) -> bool {
+        self.last.held_back
     }
 
     /// The intent ledger.
@@ -458,6 +454,7 @@ mod tests {
     use super::*;
     use crate::testing::{cfg, desc};
     use infrakit_spi::hash::CONFIG_SHA_TAG;
+    use infrakit_spi::{group, Any};
 
     fn tagged(id: &str, sha: &str) -> Arc<Description> {
         let mut d = desc(id);
@@ -467,6 +464,35 @@ mod tests {
 
     fn observe(recon: &mut Reconciler, listing: &[Arc<Description>]) {
         recon.observe_with(0, 0, listing.to_vec(), &|_: &Id| Some(Health::Healthy), Checked::All);
+    }
+
+    /// Group `g` with this `Allocation`.
+    fn allocated(allocation: &str) -> GroupConfig {
+        let props = format!(
+            r#"{{"Allocation":{allocation},"Instance":{{"Plugin":"i","Properties":{{}}}},
+                "Flavor":{{"Plugin":"f","Properties":{{}}}}}}"#
+        );
+        let spec = group::Spec { id: group::Id("g".into()), properties: Some(Any::from_json(&props).unwrap()) };
+        GroupConfig::parse(&spec).unwrap()
+    }
+
+    #[test]
+    fn a_pass_says_whether_it_held_creates_back_for_the_limit_in_flight() {
+        for (allocation, limit, sent, held) in [
+            (r#"{"Size":5}"#, 2, 2, true),
+            (r#"{"Size":2}"#, 2, 2, false),
+            (r#"{"LogicalIDs":["a","b","c"]}"#, 2, 2, true),
+            (r#"{"LogicalIDs":["a","b","c"]}"#, 3, 3, false),
+        ] {
+            let mut recon = Reconciler::new(allocated(allocation), None).with_max_creates(limit);
+            observe(&mut recon, &[]);
+            let plan = recon.plan(0);
+            assert_eq!(plan.actions.len(), sent, "{allocation}, limit {limit}");
+            assert_eq!(recon.creates_held_back(), held, "{allocation}, limit {limit}");
+            // The next pass, with those creates still in flight, sends nothing and still holds back the rest.
+            assert!(recon.plan(0).actions.is_empty());
+            assert_eq!(recon.creates_held_back(), held, "{allocation}, limit {limit}, second pass");
+        }
     }
 
     #[test]

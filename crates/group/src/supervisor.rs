@@ -459,7 +459,8 @@ async fn run(
                     // cost a full listing and plan.
                     let wait = outcome.succeeded() && last_pass.elapsed() < DEFER_AT_MOST && {
                         let unfinished = lp.executor.unfinished();
-                        unfinished >= backlog || (unfinished >= round && recon.fully_planned())
+                        let all_sent = recon.rollout().is_none() && !recon.creates_held_back();
+                        unfinished >= backlog || (unfinished >= round && all_sent)
                     };
                     deferred |= wait;
                     !wait

@@ -71,6 +71,9 @@ pub struct Plan {
     pub notes: Vec<Note>,
     /// When something deferred (a backed-off create, a failed destroy's retry) becomes due: plan again then.
     pub wake_at: Option<Millis>,
+    /// True when creates were held back for the limit on creates in flight (`max_creates`): a pass once answers
+    /// come in sends more.
+    pub held_back: bool,
 }
 
 /// What one concern decided: actions in the order they are sent, and what a person should know.
@@ -78,6 +81,8 @@ pub struct Plan {
 struct Step {
     actions: Vec<Action>,
     notes: Vec<Note>,
+    /// Creates left out for the limit on creates in flight.
+    held_back: bool,
 }
 
 impl Step {
@@ -98,6 +103,7 @@ impl Plan {
     fn add(&mut self, step: Step) {
         self.actions.extend(step.actions);
         self.notes.extend(step.notes);
+        self.held_back |= step.held_back;
     }
 
     /// Adds a step whose destroys later concerns no longer count.

@@ -52,9 +52,6 @@ pub(super) fn create(
     let mut step = Step::default();
     let mut left = ctx.batch();
     for lid in &cfg.allocation.logical_ids {
-        if left == 0 {
-            break;
-        }
         let present = classes.pets.get(lid).is_some_and(|holders| spared(holders, doomed).next().is_some());
         let pending = ledger.creating.values().any(|c| c.logical_id.as_ref() == Some(lid));
         let held = ledger
@@ -67,6 +64,11 @@ pub(super) fn create(
             .any(|m| m.logical_id() == Some(lid) && (doomed.contains(m.id()) || retried.contains(m.id())));
         if present || pending || held || leaving {
             continue;
+        }
+        if left == 0 {
+            // One more is missing than the batch may send.
+            step.held_back = true;
+            break;
         }
         if ctx.backing_off() {
             step.notes.push(ctx.backoff_note(Some(lid)));

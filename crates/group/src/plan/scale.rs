@@ -31,6 +31,7 @@ pub(super) fn up(
         step.notes.push(ctx.backoff_note(None));
         return step;
     }
+    step.held_back = want.min(room) > creates;
     for _ in 0..creates {
         step.actions.push(Action::Provision { intent: keys.take(), logical_id: None, attachments: Vec::new() });
     }
